@@ -1,0 +1,53 @@
+# Cadence: `make demo` serves the demo, `make test` runs the whole suite. Both set everything up.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_PARTICIPANTS ?= 120
+CHROMIUM ?= /usr/bin/chromium
+export CADENCE_DEMO_PASSWORD ?= cadence-demo-2026
+
+.PHONY: demo test test-pg lint setup browser serve bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.installed
+
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+demo: setup
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo --participants $(DEMO_PARTICIPANTS) --weeks 8 --seed 7 --if-empty
+	@echo ""
+	@echo "  Cadence demo: http://127.0.0.1:$(PORT)/"
+	@echo "  Logins (password for all: $(CADENCE_DEMO_PASSWORD)):"
+	@echo "    admin, director, clinician (first site), clinician2 (second site), frontdesk, billing, auditor"
+	@echo ""
+	CADENCE_DEBUG=$${CADENCE_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: setup browser
+	$(PY) -m pytest
+
+test-pg: setup browser
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy cadence
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: setup
+	$(PY) bench/foundation.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

@@ -1,0 +1,27 @@
+"""Which programs, and so which participants, a staff member may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from cadence.programs.models import Program
+
+from .models import User
+from .permissions import SITE_WIDE_ROLES, Capability, has_capability
+
+
+def visible_programs(user: User) -> QuerySet[Program]:
+    """Programs in the user's scope: all of the organization for admins, auditors and billing;
+    programs of their sites for directors and front desk; programs assigned by name for clinicians."""
+    if not user.is_authenticated or not user.is_active or user.organization_id is None:
+        return Program.objects.none()
+    in_org = Program.objects.filter(site__organization_id=user.organization_id)
+    if has_capability(user.role, Capability.SEE_ALL_PROGRAMS):
+        return in_org
+    if user.role in SITE_WIDE_ROLES:
+        return in_org.filter(Q(site__in=user.sites.all()) | Q(pk__in=user.programs.all())).distinct()
+    return in_org.filter(pk__in=user.programs.all())
+
+
+def visible_program_ids(user: User) -> list[int]:
+    return list(visible_programs(user).values_list("pk", flat=True))

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from cadence.accounts.permissions import Capability, has_capability
+
+
+def cadence(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", "") if user is not None and user.is_authenticated else ""
+    return {
+        "session_timeout_minutes": settings.CADENCE_SESSION_TIMEOUT_MINUTES,
+        "can_view_audit": has_capability(role, Capability.VIEW_AUDIT),
+        "can_register": has_capability(role, Capability.REGISTER_PARTICIPANT),
+        "can_configure": has_capability(role, Capability.MANAGE_CONFIGURATION),
+    }

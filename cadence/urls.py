@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cadence.api import api
+
+admin.site.site_header = "Cadence configuration"
+admin.site.site_title = "Cadence"
+
+urlpatterns = [
+    path("", include("cadence.core.urls")),
+    path("accounts/", include("cadence.accounts.urls")),
+    path("participants/", include("cadence.participants.urls")),
+    path("audit/", include("cadence.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
