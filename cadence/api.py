@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
-from cadence.accounts.api_auth import BearerTokenAuth
+from cadence.accounts.api_auth import BearerTokenAuth, signed_in_or_token
 from cadence.participants.rules import ParticipantError
 
 api = NinjaAPI(
@@ -20,10 +20,11 @@ api = NinjaAPI(
     description=(
         "Intensive Outpatient Program platform. Authenticate with `Authorization: Bearer TOKEN` "
         "(create a token under Account > API tokens or with `manage.py create_token USERNAME`). "
-        "Errors answer `{\"detail\": [{\"field\": ..., \"reason\": ...}]}`."
+        'Errors answer `{"detail": [{"field": ..., "reason": ...}]}`.'
     ),
     auth=[BearerTokenAuth(), SessionAuth()],
     urls_namespace="api",
+    docs_decorator=signed_in_or_token,
 )
 
 
@@ -57,7 +58,9 @@ def on_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _errors(request, 401, [{"field": "Authorization", "reason": "Send a valid token: Authorization: Bearer TOKEN."}])
+    return _errors(
+        request, 401, [{"field": "Authorization", "reason": "Send a valid token: Authorization: Bearer TOKEN."}]
+    )
 
 
 @api.exception_handler(HttpError)

@@ -29,9 +29,16 @@ def create_api_token(*, user: User, name: str, by: User, at: dt.datetime) -> tup
     if not user.is_active:
         raise AccountError("user", "This account is not active.")
     raw = ApiToken.generate_raw()
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:10], key_hash=hash_token(raw), created_at=at)
-    record(action=AuditAction.CREATE, actor=by, obj=token, summary=f"Created API token {token.prefix}… for {user.username}",
-           at=at)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=raw[:10], key_hash=hash_token(raw), created_at=at
+    )
+    record(
+        action=AuditAction.CREATE,
+        actor=by,
+        obj=token,
+        summary=f"Created API token {token.prefix}… for {user.username}",
+        at=at,
+    )
     return token, raw
 
 
@@ -42,8 +49,14 @@ def revoke_api_token(*, token: ApiToken, by: User, at: dt.datetime) -> ApiToken:
         raise AccountError("token", "This token is already revoked.")
     token.revoked_at = at
     token.save(update_fields=["revoked_at"])
-    record(action=AuditAction.UPDATE, actor=by, obj=token, summary=f"Revoked API token {token.prefix}…",
-           changes={"revoked_at": [None, at]}, at=at)
+    record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=token,
+        summary=f"Revoked API token {token.prefix}…",
+        changes={"revoked_at": [None, at]},
+        at=at,
+    )
     return token
 
 

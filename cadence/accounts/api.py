@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from .models import Credential, User
 from .permissions import Capability, require
+from .request import staff_user
 
 router = Router(tags=["staff"])
 
@@ -36,13 +37,11 @@ class StaffOut(Schema):
         return [p.pk for p in obj.programs.all()]
 
 
-def _staff(request: HttpRequest) -> list[User] | object:
-    user = request.user
-    assert isinstance(user, User)
+def _staff(request: HttpRequest) -> QuerySet[User]:
+    user = staff_user(request)
     require(user, Capability.VIEW_STAFF)
-    return (
-        User.objects.filter(organization_id=user.organization_id, is_active=True)
-        .prefetch_related(Prefetch("credentials", queryset=Credential.objects.all()), "sites", "programs")
+    return User.objects.filter(organization=user.organization, is_active=True).prefetch_related(
+        Prefetch("credentials", queryset=Credential.objects.all()), "sites", "programs"
     )
 
 
@@ -50,10 +49,10 @@ def _staff(request: HttpRequest) -> list[User] | object:
 def list_staff(request: HttpRequest, role: str | None = None) -> list[User]:
     rows = _staff(request)
     if role:
-        rows = rows.filter(role=role)  # type: ignore[attr-defined]
-    return list(rows)  # type: ignore[call-overload]
+        rows = rows.filter(role=role)
+    return list(rows)
 
 
 @router.get("/{staff_id}", response=StaffOut)
 def read_staff(request: HttpRequest, staff_id: int) -> User:
-    return get_object_or_404(_staff(request), pk=staff_id)  # type: ignore[arg-type]
+    return get_object_or_404(_staff(request), pk=staff_id)

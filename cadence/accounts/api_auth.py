@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja.security import HttpBearer
 
@@ -25,3 +27,21 @@ class BearerTokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
+
+
+def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the OpenAPI schema and docs: a signed-in session or a valid bearer token, else 401."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or BearerTokenAuth().authenticate(request, token.strip()) is None:
+                body = {
+                    "detail": [{"field": "Authorization", "reason": "Sign in or send Authorization: Bearer TOKEN."}]
+                }
+                return JsonResponse(body, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -21,7 +21,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         self,
         request: HttpRequest,
         view_func: Callable[..., Any],
-        view_args: list[Any],
+        view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponseBase | None:
         if request.path.startswith(_OPEN_PREFIXES):
@@ -37,7 +37,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         from django_otp import user_has_device
 
         user = request.user
-        if user_has_device(user):  # type: ignore[arg-type]
+        if user_has_device(user):
             if not user.is_verified():  # type: ignore[union-attr]
                 return redirect("accounts:verify")
             return None

@@ -12,16 +12,17 @@ class RequestContext:
     ip: str | None = None
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("cadence_request", default=RequestContext())
+_EMPTY = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("cadence_request", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
-def bind(ctx: RequestContext) -> contextvars.Token[RequestContext]:
+def bind(ctx: RequestContext) -> contextvars.Token[RequestContext | None]:
     return _current.set(ctx)
 
 
-def unbind(token: contextvars.Token[RequestContext]) -> None:
+def unbind(token: contextvars.Token[RequestContext | None]) -> None:
     _current.reset(token)

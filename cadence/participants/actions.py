@@ -218,11 +218,20 @@ def add_emergency_contact(
     if not contact.phone.strip():
         raise ParticipantError("phone", "Contact phone is required.")
     row = EmergencyContact.objects.create(
-        participant=participant, name=contact.name.strip(), phone=contact.phone.strip(),
+        participant=participant,
+        name=contact.name.strip(),
+        phone=contact.phone.strip(),
         relationship=contact.relationship.strip(),
     )
-    record(action=AuditAction.CREATE, actor=by, obj=row, participant_id=participant.pk,
-           summary="Added emergency contact", changes=asdict(contact), at=at)
+    record(
+        action=AuditAction.CREATE,
+        actor=by,
+        obj=row,
+        participant_id=participant.pk,
+        summary="Added emergency contact",
+        changes=asdict(contact),
+        at=at,
+    )
     return row
 
 
@@ -233,8 +242,15 @@ def add_diagnosis(
     check_not_future("noted_on", noted_on, today=at.date(), what="The diagnosis date")
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
     row = _add_diagnosis_row(participant, diagnosis, noted_on)
-    record(action=AuditAction.CREATE, actor=by, obj=row, participant_id=participant.pk,
-           summary=f"Added diagnosis {row.code} ({row.rank})", changes={"code": row.code, "rank": row.rank}, at=at)
+    record(
+        action=AuditAction.CREATE,
+        actor=by,
+        obj=row,
+        participant_id=participant.pk,
+        summary=f"Added diagnosis {row.code} ({row.rank})",
+        changes={"code": row.code, "rank": row.rank},
+        at=at,
+    )
     return row
 
 
@@ -247,8 +263,15 @@ def resolve_diagnosis(*, diagnosis: Diagnosis, resolved_on: dt.date, by: User, a
         raise ParticipantError("resolved_on", "A diagnosis cannot be resolved before it was noted.")
     diagnosis.resolved_on = resolved_on
     diagnosis.save(update_fields=["resolved_on"])
-    record(action=AuditAction.UPDATE, actor=by, obj=diagnosis, participant_id=diagnosis.participant_id,
-           summary=f"Resolved diagnosis {diagnosis.code}", changes={"resolved_on": [None, resolved_on]}, at=at)
+    record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=diagnosis,
+        participant_id=diagnosis.participant_id,
+        summary=f"Resolved diagnosis {diagnosis.code}",
+        changes={"resolved_on": [None, resolved_on]},
+        at=at,
+    )
     return diagnosis
 
 
@@ -265,8 +288,14 @@ def _episode_periods(participant: Participant, program: Program, *, exclude: int
 
 @transaction.atomic
 def refer_participant(
-    *, participant: Participant, program: Program, referred_on: dt.date, by: User, at: dt.datetime,
-    referral_source: str = "", waitlist: bool = False,
+    *,
+    participant: Participant,
+    program: Program,
+    referred_on: dt.date,
+    by: User,
+    at: dt.datetime,
+    referral_source: str = "",
+    waitlist: bool = False,
 ) -> Episode:
     """Open a new referral (or waitlist) episode for an existing participant."""
     _lock_participant(participant)
@@ -276,11 +305,22 @@ def refer_participant(
     if Episode.objects.filter(participant=participant, program=program, status__in=OPEN_STATUSES).exists():
         raise ParticipantError("program", "The participant already has an open episode in this program.")
     episode = Episode.objects.create(
-        participant=participant, program=program, referred_on=referred_on, referral_source=referral_source,
-        status=EpisodeStatus.WAITLISTED if waitlist else EpisodeStatus.REFERRED, created_at=at,
+        participant=participant,
+        program=program,
+        referred_on=referred_on,
+        referral_source=referral_source,
+        status=EpisodeStatus.WAITLISTED if waitlist else EpisodeStatus.REFERRED,
+        created_at=at,
     )
-    record(action=AuditAction.CREATE, actor=by, obj=episode, participant_id=participant.pk,
-           summary=f"Referred to {program.name}", changes={"status": episode.status, "referred_on": referred_on}, at=at)
+    record(
+        action=AuditAction.CREATE,
+        actor=by,
+        obj=episode,
+        participant_id=participant.pk,
+        summary=f"Referred to {program.name}",
+        changes={"status": episode.status, "referred_on": referred_on},
+        at=at,
+    )
     return episode
 
 
@@ -291,8 +331,15 @@ def waitlist_episode(*, episode: Episode, by: User, at: dt.datetime) -> Episode:
         raise ParticipantError("status", "Only a referral can be put on the waitlist.")
     episode.status = EpisodeStatus.WAITLISTED
     episode.save(update_fields=["status"])
-    record(action=AuditAction.UPDATE, actor=by, obj=episode, participant_id=episode.participant_id,
-           summary="Moved to the waitlist", changes={"status": ["referred", "waitlisted"]}, at=at)
+    record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=episode,
+        participant_id=episode.participant_id,
+        summary="Moved to the waitlist",
+        changes={"status": ["referred", "waitlisted"]},
+        at=at,
+    )
     return episode
 
 
@@ -305,8 +352,15 @@ def close_referral(*, episode: Episode, note: str, by: User, at: dt.datetime) ->
     episode.status = EpisodeStatus.CANCELLED
     episode.discharge_note = note
     episode.save(update_fields=["status", "discharge_note"])
-    record(action=AuditAction.UPDATE, actor=by, obj=episode, participant_id=episode.participant_id,
-           summary="Closed referral without admission", changes={"status": [before, "cancelled"]}, at=at)
+    record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=episode,
+        participant_id=episode.participant_id,
+        summary="Closed referral without admission",
+        changes={"status": [before, "cancelled"]},
+        at=at,
+    )
     return episode
 
 
@@ -346,11 +400,11 @@ def admit_participant(
         .first()
     )
     if episode is not None and episode.status == EpisodeStatus.ACTIVE:
-        raise ParticipantError(
-            "program", f"Already admitted to {program.name} since {episode.admitted_on:%Y-%m-%d}."
-        )
+        raise ParticipantError("program", f"Already admitted to {program.name} since {episode.admitted_on:%Y-%m-%d}.")
     referred_on = episode.referred_on if episode is not None else admitted_on
-    check_admission(admitted_on=admitted_on, referred_on=referred_on, born=participant.date_of_birth, today=_today(program, at))
+    check_admission(
+        admitted_on=admitted_on, referred_on=referred_on, born=participant.date_of_birth, today=_today(program, at)
+    )
     check_no_overlap(
         Period(admitted_on, None),
         _episode_periods(participant, program, exclude=episode.pk if episode else None),
@@ -403,26 +457,46 @@ def change_level_of_care(
     last = episode.level_changes.order_by("-starts_on").first()
     last_on = last.starts_on if last else episode.admitted_on
     check_level_change(
-        starts_on=starts_on, admitted_on=episode.admitted_on, last_change_on=last_on, today=_today(episode.program, at),
-        same_level=episode.level_of_care_id == level_of_care.pk, reason=reason,
+        starts_on=starts_on,
+        admitted_on=episode.admitted_on,
+        last_change_on=last_on,
+        today=_today(episode.program, at),
+        same_level=episode.level_of_care_id == level_of_care.pk,
+        reason=reason,
     )
     change = LevelOfCareChange.objects.create(
-        episode=episode, level_of_care=level_of_care, starts_on=starts_on, reason=reason.strip(), changed_by=by,
+        episode=episode,
+        level_of_care=level_of_care,
+        starts_on=starts_on,
+        reason=reason.strip(),
+        changed_by=by,
         created_at=at,
     )
     old_code = episode.level_of_care.code if episode.level_of_care else None
     episode.level_of_care = level_of_care
     episode.save(update_fields=["level_of_care"])
-    record(action=AuditAction.UPDATE, actor=by, obj=episode, participant_id=episode.participant_id,
-           summary=f"Level of care {old_code} -> {level_of_care.code} from {starts_on:%Y-%m-%d}",
-           changes={"level_of_care": [old_code, level_of_care.code], "starts_on": starts_on, "reason": reason}, at=at)
+    record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=episode,
+        participant_id=episode.participant_id,
+        summary=f"Level of care {old_code} -> {level_of_care.code} from {starts_on:%Y-%m-%d}",
+        changes={"level_of_care": [old_code, level_of_care.code], "starts_on": starts_on, "reason": reason},
+        at=at,
+    )
     return change
 
 
 @transaction.atomic
 def discharge_participant(
-    *, episode: Episode, discharged_on: dt.date, reason: TedsReason | int, by: User, at: dt.datetime,
-    note: str = "", step_down_to: str = "",
+    *,
+    episode: Episode,
+    discharged_on: dt.date,
+    reason: TedsReason | int,
+    by: User,
+    at: dt.datetime,
+    note: str = "",
+    step_down_to: str = "",
 ) -> Episode:
     """Close an active episode with a TEDS reason for discharge (1-7)."""
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
@@ -432,8 +506,10 @@ def discharge_participant(
         raise ParticipantError("reason", "Choose a TEDS reason for discharge (1-7).")
     last = episode.level_changes.order_by("-starts_on").first()
     check_discharge(
-        discharged_on=discharged_on, admitted_on=episode.admitted_on,
-        last_level_change=last.starts_on if last else episode.admitted_on, today=_today(episode.program, at),
+        discharged_on=discharged_on,
+        admitted_on=episode.admitted_on,
+        last_level_change=last.starts_on if last else episode.admitted_on,
+        today=_today(episode.program, at),
     )
     episode.status = EpisodeStatus.DISCHARGED
     episode.discharged_on = discharged_on
@@ -441,8 +517,18 @@ def discharge_participant(
     episode.discharge_note = note
     episode.step_down_to = step_down_to
     episode.save()
-    record(action=AuditAction.UPDATE, actor=by, obj=episode, participant_id=episode.participant_id,
-           summary=f"Discharged ({TedsReason(int(reason)).label})",
-           changes={"status": ["active", "discharged"], "discharged_on": discharged_on, "reason": int(reason),
-                    "step_down_to": step_down_to}, at=at)
+    record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=episode,
+        participant_id=episode.participant_id,
+        summary=f"Discharged ({TedsReason(int(reason)).label})",
+        changes={
+            "status": ["active", "discharged"],
+            "discharged_on": discharged_on,
+            "reason": int(reason),
+            "step_down_to": step_down_to,
+        },
+        at=at,
+    )
     return episode

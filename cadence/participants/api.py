@@ -11,9 +11,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, require
+from cadence.accounts.request import staff_user
 from cadence.accounts.scope import visible_programs
 from cadence.programs.models import LevelOfCare, Track
 
@@ -159,22 +161,13 @@ class DischargeIn(Schema):
     step_down_to: str = ""
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _full(user: User, pk: int) -> Participant:
     participant = get_participant_for(user, pk, purpose="API read")
-    return (
-        Participant.objects.prefetch_related(
-            Prefetch("emergency_contacts", queryset=EmergencyContact.objects.all()),
-            Prefetch("diagnoses", queryset=Diagnosis.objects.all()),
-            Prefetch("episodes", queryset=Episode.objects.select_related("program", "level_of_care")),
-        )
-        .get(pk=participant.pk)
-    )
+    return Participant.objects.prefetch_related(
+        Prefetch("emergency_contacts", queryset=EmergencyContact.objects.all()),
+        Prefetch("diagnoses", queryset=Diagnosis.objects.all()),
+        Prefetch("episodes", queryset=Episode.objects.select_related("program", "level_of_care")),
+    ).get(pk=participant.pk)
 
 
 def _program(user: User, program_id: int) -> object:
@@ -191,45 +184,49 @@ def _level(code: str) -> LevelOfCare:
     return level
 
 
+class CaseloadQuery(Schema):
+    q: str = Field("", description="Name or record number")
+    program_id: int | None = None
+    track_id: int | None = None
+    status: Literal["open", "all", "referred", "waitlisted", "active", "discharged", "cancelled"] = "open"
+    mine: bool = False
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
 @router.get("", response=Page, summary="List and search participants (caseload)")
-def list_participants(
-    request: HttpRequest,
-    q: str = "",
-    program_id: int | None = None,
-    track_id: int | None = None,
-    status: Literal["open", "all", "referred", "waitlisted", "active", "discharged", "cancelled"] = "open",
-    mine: bool = False,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=200),
-) -> dict[str, object]:
-    user = _user(request)
+def list_participants(request: HttpRequest, filters: Query[CaseloadQuery]) -> dict[str, object]:
+    user = staff_user(request)
     require(user, Capability.VIEW_PARTICIPANT)
-    rows = caseload(user, CaseloadFilter(q=q, program_id=program_id, track_id=track_id, status=status, mine=mine))
+    flt = CaseloadFilter(
+        q=filters.q, program_id=filters.program_id, track_id=filters.track_id, status=filters.status, mine=filters.mine
+    )
+    rows = caseload(user, flt)
     count = rows.count()
-    start = (page - 1) * page_size
-    items = list(rows[start : start + page_size])
-    audit_list(user, what="API participant list", count=len(items), query=q)
+    start = (filters.page - 1) * filters.page_size
+    items = list(rows[start : start + filters.page_size])
+    audit_list(user, what="API participant list", count=len(items), query=filters.q)
     return {
         "count": count,
-        "page": page,
-        "page_size": page_size,
+        "page": filters.page,
+        "page_size": filters.page_size,
         "results": [{"episode": e, "participant": e.participant} for e in items],
     }
 
 
 @router.get("/{participant_id}", response=ParticipantOut, summary="Read one participant")
 def read_participant(request: HttpRequest, participant_id: int) -> Participant:
-    return _full(_user(request), participant_id)
+    return _full(staff_user(request), participant_id)
 
 
 @router.post("", response={201: ParticipantOut}, summary="Register a participant with a referral")
-def create_participant(request: HttpRequest, payload: ParticipantIn) -> tuple[int, Participant]:
-    user = _user(request)
+def create_participant(request: HttpRequest, payload: ParticipantIn) -> Status[Participant]:
+    user = staff_user(request)
     require(user, Capability.REGISTER_PARTICIPANT)
     program = _program(user, payload.program_id)
     payer = None
     if payload.payer_id is not None:
-        payer = Payer.objects.filter(pk=payload.payer_id, organization_id=user.organization_id).first()
+        payer = Payer.objects.filter(pk=payload.payer_id, organization=user.organization).first()
         if payer is None:
             raise ParticipantError("payer_id", "Unknown payer.")
     now = timezone.now()
@@ -247,12 +244,12 @@ def create_participant(request: HttpRequest, payload: ParticipantIn) -> tuple[in
         by=user,
         at=now,
     )
-    return 201, _full(user, episode.participant_id)
+    return Status(201, _full(user, episode.participant_id))
 
 
 @router.patch("/{participant_id}", response=ParticipantOut, summary="Update participant details")
 def update_participant(request: HttpRequest, participant_id: int, payload: ParticipantPatch) -> Participant:
-    user = _user(request)
+    user = staff_user(request)
     participant = get_participant_for(user, participant_id, audit_view=False)
     require(user, Capability.EDIT_DEMOGRAPHICS)
     changes = payload.dict(exclude_unset=True)
@@ -260,7 +257,7 @@ def update_participant(request: HttpRequest, participant_id: int, payload: Parti
         payer_id = changes.pop("payer_id")
         payer = None
         if payer_id is not None:
-            payer = Payer.objects.filter(pk=payer_id, organization_id=user.organization_id).first()
+            payer = Payer.objects.filter(pk=payer_id, organization=user.organization).first()
             if payer is None:
                 raise ParticipantError("payer_id", "Unknown payer.")
         changes["payer"] = payer
@@ -274,13 +271,13 @@ def update_participant(request: HttpRequest, participant_id: int, payload: Parti
 
 @router.get("/{participant_id}/episodes", response=list[EpisodeOut], summary="Episodes of care")
 def list_episodes(request: HttpRequest, participant_id: int) -> list[Episode]:
-    participant = get_participant_for(_user(request), participant_id, purpose="API episodes")
+    participant = get_participant_for(staff_user(request), participant_id, purpose="API episodes")
     return list(participant.episodes.select_related("program", "level_of_care"))
 
 
 @router.post("/{participant_id}/episodes/admit", response={201: EpisodeOut}, summary="Admit into a program and track")
-def admit(request: HttpRequest, participant_id: int, payload: AdmitIn) -> tuple[int, Episode]:
-    user = _user(request)
+def admit(request: HttpRequest, participant_id: int, payload: AdmitIn) -> Status[Episode]:
+    user = staff_user(request)
     participant = get_participant_for(user, participant_id, audit_view=False)
     require(user, Capability.ADMIT)
     program = _program(user, payload.program_id)
@@ -289,7 +286,7 @@ def admit(request: HttpRequest, participant_id: int, payload: AdmitIn) -> tuple[
         raise ParticipantError("track_id", "Unknown track.")
     clinician = None
     if payload.primary_clinician_id is not None:
-        clinician = User.objects.filter(pk=payload.primary_clinician_id, organization_id=user.organization_id).first()
+        clinician = User.objects.filter(pk=payload.primary_clinician_id, organization=user.organization).first()
         if clinician is None:
             raise ParticipantError("primary_clinician_id", "Unknown clinician.")
     episode = actions.admit_participant(
@@ -302,28 +299,37 @@ def admit(request: HttpRequest, participant_id: int, payload: AdmitIn) -> tuple[
         by=user,
         at=timezone.now(),
     )
-    return 201, episode
+    return Status(201, episode)
 
 
 @router.post("/episodes/{episode_id}/level-of-care", response={201: EpisodeOut}, summary="Change level of care")
-def change_level(request: HttpRequest, episode_id: int, payload: LevelChangeIn) -> tuple[int, Episode]:
-    user = _user(request)
+def change_level(request: HttpRequest, episode_id: int, payload: LevelChangeIn) -> Status[Episode]:
+    user = staff_user(request)
     episode = get_episode_for(user, episode_id)
     require(user, Capability.CHANGE_LEVEL_OF_CARE)
     actions.change_level_of_care(
-        episode=episode, level_of_care=_level(payload.level_of_care), starts_on=payload.starts_on,
-        reason=payload.reason, by=user, at=timezone.now(),
+        episode=episode,
+        level_of_care=_level(payload.level_of_care),
+        starts_on=payload.starts_on,
+        reason=payload.reason,
+        by=user,
+        at=timezone.now(),
     )
-    return 201, get_object_or_404(Episode.objects.select_related("program", "level_of_care"), pk=episode_id)
+    return Status(201, get_object_or_404(Episode.objects.select_related("program", "level_of_care"), pk=episode_id))
 
 
 @router.post("/episodes/{episode_id}/discharge", response=EpisodeOut, summary="Discharge with a TEDS reason")
 def discharge(request: HttpRequest, episode_id: int, payload: DischargeIn) -> Episode:
-    user = _user(request)
+    user = staff_user(request)
     episode = get_episode_for(user, episode_id)
     require(user, Capability.DISCHARGE)
     actions.discharge_participant(
-        episode=episode, discharged_on=payload.discharged_on, reason=payload.reason, note=payload.note,
-        step_down_to=payload.step_down_to, by=user, at=timezone.now(),
+        episode=episode,
+        discharged_on=payload.discharged_on,
+        reason=payload.reason,
+        note=payload.note,
+        step_down_to=payload.step_down_to,
+        by=user,
+        at=timezone.now(),
     )
     return get_object_or_404(Episode.objects.select_related("program", "level_of_care"), pk=episode_id)

@@ -122,7 +122,9 @@ class Diagnosis(models.Model):
                 name="diagnosis_one_active_primary",
             ),
             models.UniqueConstraint(
-                fields=["participant", "code"], condition=Q(resolved_on__isnull=True), name="diagnosis_unique_active_code"
+                fields=["participant", "code"],
+                condition=Q(resolved_on__isnull=True),
+                name="diagnosis_unique_active_code",
             ),
         ]
 
@@ -158,14 +160,20 @@ class Episode(models.Model):
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="episodes")
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="episodes")
-    track = models.ForeignKey("programs.Track", on_delete=models.PROTECT, null=True, blank=True, related_name="episodes")
+    track = models.ForeignKey(
+        "programs.Track", on_delete=models.PROTECT, null=True, blank=True, related_name="episodes"
+    )
     status = models.CharField(max_length=16, choices=EpisodeStatus.choices, default=EpisodeStatus.REFERRED)
     referred_on = models.DateField()
     referral_source = models.CharField(max_length=200, blank=True)
     admitted_on = models.DateField(null=True, blank=True)
     discharged_on = models.DateField(null=True, blank=True, help_text="Last day of service (inclusive).")
     level_of_care = models.ForeignKey(
-        "programs.LevelOfCare", on_delete=models.PROTECT, null=True, blank=True, related_name="episodes",
+        "programs.LevelOfCare",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="episodes",
         help_text="Current level of care; its history is in LevelOfCareChange.",
     )
     primary_clinician = models.ForeignKey(
@@ -199,7 +207,8 @@ class Episode(models.Model):
                 name="episode_admitted_has_date_track_level",
             ),
             models.CheckConstraint(
-                condition=~Q(status="discharged") | (Q(discharged_on__isnull=False) & Q(discharge_reason__isnull=False)),
+                condition=~Q(status="discharged")
+                | (Q(discharged_on__isnull=False) & Q(discharge_reason__isnull=False)),
                 name="episode_discharged_has_date_reason",
             ),
             models.CheckConstraint(

@@ -18,6 +18,8 @@ from .models import OPEN_STATUSES, Episode, EpisodeStatus, Participant
 
 def participants_for(user: User) -> QuerySet[Participant]:
     """Participants with at least one episode (any status) in a program the user may see."""
+    if user.organization_id is None:
+        return Participant.objects.none()
     in_scope = Episode.objects.filter(participant=OuterRef("pk"), program__in=visible_programs(user))
     return Participant.objects.filter(organization_id=user.organization_id).filter(Exists(in_scope))
 
@@ -27,8 +29,14 @@ def episodes_for(user: User) -> QuerySet[Episode]:
 
 
 def _deny(user: User, object_type: str, object_id: object, participant_id: int | None) -> Http404:
-    record(action=AuditAction.DENIED, actor=user, object_type=object_type, object_id=str(object_id),
-           participant_id=participant_id, summary="Out-of-scope access attempt")
+    record(
+        action=AuditAction.DENIED,
+        actor=user,
+        object_type=object_type,
+        object_id=str(object_id),
+        participant_id=participant_id,
+        summary="Out-of-scope access attempt",
+    )
     return Http404("Not found")
 
 
@@ -39,14 +47,22 @@ def get_participant_for(user: User, pk: int, *, audit_view: bool = True, purpose
         exists = Participant.objects.filter(pk=pk).exists()
         raise _deny(user, "participants.participant", pk, pk if exists else None)
     if audit_view:
-        record(action=AuditAction.VIEW, actor=user, obj=participant, participant_id=participant.pk,
-               summary=purpose or "Viewed participant record")
+        record(
+            action=AuditAction.VIEW,
+            actor=user,
+            obj=participant,
+            participant_id=participant.pk,
+            summary=purpose or "Viewed participant record",
+        )
     return participant
 
 
 def get_episode_for(user: User, pk: int) -> Episode:
     episode = (
-        episodes_for(user).select_related("participant", "program__site", "track", "level_of_care").filter(pk=pk).first()
+        episodes_for(user)
+        .select_related("participant", "program__site", "track", "level_of_care")
+        .filter(pk=pk)
+        .first()
     )
     if episode is None:
         other = Episode.objects.filter(pk=pk).values_list("participant_id", flat=True).first()
@@ -86,8 +102,13 @@ def caseload(user: User, flt: CaseloadFilter) -> QuerySet[Episode]:
 
 def audit_list(user: User, *, what: str, count: int, query: str = "") -> None:
     """One audit entry for a list or search of participants (who looked, what filter, how many)."""
-    record(action=AuditAction.LIST, actor=user, object_type="participants.participant",
-           summary=f"{what}: {count} result(s)"[:300], changes={"query": query} if query else {})
+    record(
+        action=AuditAction.LIST,
+        actor=user,
+        object_type="participants.participant",
+        summary=f"{what}: {count} result(s)"[:300],
+        changes={"query": query} if query else {},
+    )
 
 
 def current_episode(participant: Participant) -> Episode | None:

@@ -78,12 +78,12 @@ def check_admission(*, admitted_on: dt.date, referred_on: dt.date, born: dt.date
         raise ParticipantError("admitted_on", "Admission cannot be before the date of birth.")
 
 
-def check_discharge(*, discharged_on: dt.date, admitted_on: dt.date, last_level_change: dt.date, today: dt.date) -> None:
+def check_discharge(
+    *, discharged_on: dt.date, admitted_on: dt.date, last_level_change: dt.date, today: dt.date
+) -> None:
     check_not_future("discharged_on", discharged_on, today=today, what="The discharge date")
     if discharged_on < admitted_on:
-        raise ParticipantError(
-            "discharged_on", f"Discharge cannot be before admission ({admitted_on.isoformat()})."
-        )
+        raise ParticipantError("discharged_on", f"Discharge cannot be before admission ({admitted_on.isoformat()}).")
     if discharged_on < last_level_change:
         raise ParticipantError(
             "discharged_on",

@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from cadence.accounts.models import User
+from cadence.accounts.request import staff_user
 from cadence.accounts.scope import visible_programs
 
 from .models import LevelOfCare, Program, Track
@@ -49,12 +49,6 @@ class ProgramOut(Schema):
     tracks: list[TrackOut]
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get("/levels-of-care", response=list[LevelOut], summary="Level-of-care catalog")
 def list_levels(request: HttpRequest) -> list[LevelOfCare]:
     return list(LevelOfCare.objects.all())
@@ -62,20 +56,22 @@ def list_levels(request: HttpRequest) -> list[LevelOfCare]:
 
 @router.get("/programs", response=list[ProgramOut], summary="Programs in your scope, with their tracks")
 def list_programs(request: HttpRequest) -> list[Program]:
-    return list(visible_programs(_user(request)).select_related("site", "level_of_care").prefetch_related("tracks"))
+    return list(
+        visible_programs(staff_user(request)).select_related("site", "level_of_care").prefetch_related("tracks")
+    )
 
 
 @router.get("/programs/{program_id}", response=ProgramOut)
 def read_program(request: HttpRequest, program_id: int) -> Program:
     from django.shortcuts import get_object_or_404
 
-    qs = visible_programs(_user(request)).select_related("site", "level_of_care").prefetch_related("tracks")
+    qs = visible_programs(staff_user(request)).select_related("site", "level_of_care").prefetch_related("tracks")
     return get_object_or_404(qs, pk=program_id)
 
 
 @router.get("/tracks", response=list[TrackOut], summary="Tracks of the programs in your scope")
 def list_tracks(request: HttpRequest, program_id: int | None = None) -> list[Track]:
-    rows = Track.objects.filter(program__in=visible_programs(_user(request)))
+    rows = Track.objects.filter(program__in=visible_programs(staff_user(request)))
     if program_id is not None:
         rows = rows.filter(program_id=program_id)
     return list(rows)

@@ -11,7 +11,7 @@ from cadence.accounts.models import Role, User
 from cadence.participants.models import Episode, EpisodeStatus, LevelOfCareChange, Participant
 from cadence.programs.models import LevelOfCare, Organization, Program, Room, Site, Track
 
-TEST_PASSWORD = "correct-horse-battery-staple"
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test-only)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
@@ -125,7 +125,10 @@ class EpisodeFactory(factory.django.DjangoModelFactory[Episode]):
     def initial_level(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create and self.admitted_on and self.level_of_care_id:
             LevelOfCareChange.objects.create(
-                episode=self, level_of_care=self.level_of_care, starts_on=self.admitted_on, reason="Admission",
+                episode=self,
+                level_of_care=self.level_of_care,
+                starts_on=self.admitted_on,
+                reason="Admission",
                 changed_by=self.primary_clinician or UserFactory(organization=self.participant.organization),
                 created_at=self.created_at,
             )
