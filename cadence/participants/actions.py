@@ -240,7 +240,7 @@ def add_diagnosis(
     *, participant: Participant, diagnosis: DiagnosisDetails, noted_on: dt.date, by: User, at: dt.datetime
 ) -> Diagnosis:
     check_not_future("noted_on", noted_on, today=at.date(), what="The diagnosis date")
-    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    _lock_participant(participant)
     row = _add_diagnosis_row(participant, diagnosis, noted_on)
     record(
         action=AuditAction.CREATE,
@@ -449,7 +449,7 @@ def change_level_of_care(
     *, episode: Episode, level_of_care: LevelOfCare, starts_on: dt.date, reason: str, by: User, at: dt.datetime
 ) -> LevelOfCareChange:
     """Record a step up or down inside an active episode from ``starts_on`` on."""
-    episode = Episode.objects.select_for_update().select_related("level_of_care").get(pk=episode.pk)
+    episode = Episode.objects.select_for_update(of=("self",)).select_related("level_of_care").get(pk=episode.pk)
     if episode.status != EpisodeStatus.ACTIVE or episode.admitted_on is None:
         raise ParticipantError("episode", "Only an active episode can change level of care.")
     if not level_of_care.active:
