@@ -72,10 +72,12 @@ def _register_routers() -> None:
     from cadence.accounts.api import router as staff_router
     from cadence.participants.api import router as participants_router
     from cadence.programs.api import router as programs_router
+    from cadence.scheduling.api import router as scheduling_router
 
     api.add_router("/participants", participants_router)
     api.add_router("/", programs_router)
     api.add_router("/staff", staff_router)
+    api.add_router("/schedule", scheduling_router)
 
 
 _register_routers()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cadence.accounts",
     "cadence.programs",
     "cadence.participants",
+    "cadence.scheduling",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("cadence.accounts.urls")),
     path("participants/", include("cadence.participants.urls")),
     path("audit/", include("cadence.audit.urls")),
+    path("schedule/", include("cadence.scheduling.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
