@@ -77,3 +77,34 @@ def confirm_totp_enrolment(*, device: TOTPDevice, code: str, by: User, at: dt.da
     device.save(update_fields=["confirmed"])
     record(action=AuditAction.UPDATE, actor=by, obj=device, summary="Enabled two-factor authentication", at=at)
     return device
+
+
+@transaction.atomic
+def unlock_sign_in(*, user: User, by: User, at: dt.datetime) -> int:
+    """Clear the failed sign-in attempts (django-axes) that lock ``user`` out; returns how many."""
+    from axes.utils import reset
+
+    cleared = int(reset(username=user.username))
+    record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=user,
+        summary=f"Unlocked sign-in for {user.username} ({cleared} failed attempt record(s) cleared)",
+        at=at,
+    )
+    return cleared
+
+
+@transaction.atomic
+def reset_two_factor(*, user: User, by: User, at: dt.datetime) -> int:
+    """Remove every authenticator of ``user`` (lost phone); they enrol again after signing in."""
+    removed = int(TOTPDevice.objects.filter(user=user).delete()[0])
+    record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=user,
+        summary=f"Reset two-factor authentication for {user.username}",
+        changes={"authenticators_removed": removed},
+        at=at,
+    )
+    return removed

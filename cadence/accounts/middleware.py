@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 # The API authenticates every operation itself (bearer token or session) and answers 401 in JSON.
 _OPEN_PREFIXES = ("/api/", "/static/", "/favicon.ico")
@@ -39,7 +41,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         user = request.user
         if user_has_device(user):
             if not user.is_verified():  # type: ignore[union-attr]
-                return redirect("accounts:verify")
+                return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}")
             return None
         if settings.CADENCE_REQUIRE_2FA_FOR_ADMINS and getattr(user, "role", "") == "admin":
             return redirect("accounts:two_factor")

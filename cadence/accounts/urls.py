@@ -9,4 +9,5 @@ urlpatterns = [
     path("verify/", views.verify_view, name="verify"),
     path("two-factor/", views.two_factor_view, name="two_factor"),
     path("tokens/", views.tokens_view, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.revoke_token_view, name="revoke_token"),
 ]
