@@ -98,6 +98,12 @@ def _today(program: Program, at: dt.datetime) -> dt.date:
     return at.astimezone(program.site.zone).date()
 
 
+def _participant_today(participant: Participant, at: dt.datetime) -> dt.date:
+    """Today's date at the site of the participant's newest episode (UTC date if none yet)."""
+    episode = participant.episodes.select_related("program__site").order_by("-referred_on", "-pk").first()
+    return _today(episode.program, at) if episode is not None else at.date()
+
+
 def _check_names(first: str, last: str) -> None:
     if not first.strip():
         raise ParticipantError("legal_first_name", "Legal first name is required.")
@@ -191,7 +197,7 @@ def update_participant(*, participant: Participant, changes: dict[str, Any], by:
     for name, value in changes.items():
         setattr(locked, name, value)
     _check_names(locked.legal_first_name, locked.legal_last_name)
-    check_date_of_birth(locked.date_of_birth, today=at.date())
+    check_date_of_birth(locked.date_of_birth, today=_participant_today(locked, at))
     _check_payer(locked.organization_id, locked.payer)
     locked.refresh_search_text()
     locked.save()
@@ -239,7 +245,7 @@ def add_emergency_contact(
 def add_diagnosis(
     *, participant: Participant, diagnosis: DiagnosisDetails, noted_on: dt.date, by: User, at: dt.datetime
 ) -> Diagnosis:
-    check_not_future("noted_on", noted_on, today=at.date(), what="The diagnosis date")
+    check_not_future("noted_on", noted_on, today=_participant_today(participant, at), what="The diagnosis date")
     _lock_participant(participant)
     row = _add_diagnosis_row(participant, diagnosis, noted_on)
     record(
@@ -258,7 +264,9 @@ def add_diagnosis(
 def resolve_diagnosis(*, diagnosis: Diagnosis, resolved_on: dt.date, by: User, at: dt.datetime) -> Diagnosis:
     if diagnosis.resolved_on is not None:
         raise ParticipantError("resolved_on", "This diagnosis is already resolved.")
-    check_not_future("resolved_on", resolved_on, today=at.date(), what="The resolution date")
+    check_not_future(
+        "resolved_on", resolved_on, today=_participant_today(diagnosis.participant, at), what="The resolution date"
+    )
     if resolved_on < diagnosis.noted_on:
         raise ParticipantError("resolved_on", "A diagnosis cannot be resolved before it was noted.")
     diagnosis.resolved_on = resolved_on

@@ -325,3 +325,17 @@ def test_referral_waitlist_and_close(world: World) -> None:
         at=NOW,
     )
     assert again.status == EpisodeStatus.REFERRED
+
+
+def test_diagnosis_dated_tomorrow_at_the_site_is_refused_in_the_evening(world: World) -> None:
+    participant = register(world).participant
+    evening_utc = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)  # still the 23rd in New York
+    with pytest.raises(ParticipantError) as err:
+        actions.add_diagnosis(
+            participant=participant,
+            noted_on=dt.date(2026, 11, 24),
+            diagnosis=actions.DiagnosisDetails(code="F41.1"),
+            by=world.clinician_a,
+            at=evening_utc,
+        )
+    assert err.value.field == "noted_on"
