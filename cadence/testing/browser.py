@@ -58,12 +58,18 @@ def running_server(participants: int = 40) -> Iterator[str]:
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
         subprocess.run(
             [*manage, "seed_demo", "--participants", str(participants), "--weeks", "6", "--seed", "11"],
-            env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+            env=env,
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
         )
         port = _free_port()
         server = subprocess.Popen(
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
         try:
