@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cadence.programs",
     "cadence.participants",
     "cadence.scheduling",
+    "cadence.portal",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "cadence.accounts.middleware.LoginRequiredMiddleware",
+    "cadence.portal.middleware.ParticipantBoundaryMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -17,6 +17,10 @@ class Role(models.TextChoices):
     FRONT_DESK = "frontdesk", "Front desk / intake"
     BILLING = "billing", "Billing"
     AUDITOR = "auditor", "Auditor"
+    PARTICIPANT = "participant", "Participant (portal)"
+
+
+STAFF_ROLES = frozenset(r for r in Role if r != Role.PARTICIPANT)
 
 
 class Credential(models.Model):

@@ -58,6 +58,14 @@ class Participant(models.Model):
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, null=True, blank=True, related_name="participants")
     member_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
+    portal_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participant_record",
+        help_text="The participant's own portal login (role participant), if invited.",
+    )
     # Lower-cased "first last preferred record" for a fast, index-friendly search.
     search_text = models.CharField(max_length=400, db_index=True, editable=False)
 
