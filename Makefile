@@ -27,12 +27,16 @@ demo: setup
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --participants $(DEMO_PARTICIPANTS) --weeks 8 --seed 7 --if-empty
+	$(PY) manage.py seed_schedule_demo --weeks 2 >/dev/null
 	@echo ""
 	@echo "  Cadence demo: http://127.0.0.1:$(PORT)/"
 	@echo "  Logins (password for all: $(CADENCE_DEMO_PASSWORD)):"
 	@echo "    admin, director, clinician (first site), clinician2 (second site), frontdesk, billing, auditor"
 	@echo ""
-	CADENCE_DEBUG=$${CADENCE_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@echo "  Background worker (schedule builds, reminders): var/worker.log"
+	@$(PY) manage.py db_worker >var/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  CADENCE_DEBUG=$${CADENCE_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 test: setup browser
 	$(PY) -m pytest

@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
 from cadence.accounts.api_auth import BearerTokenAuth, signed_in_or_token
-from cadence.participants.rules import ParticipantError
+from cadence.core.errors import DomainError
 
 api = NinjaAPI(
     title="Cadence API",
@@ -41,8 +41,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return _errors(request, 422, items)
 
 
-@api.exception_handler(ParticipantError)
-def on_participant_error(request: HttpRequest, exc: ParticipantError) -> HttpResponse:
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _errors(request, 400, [{"field": exc.field, "reason": exc.reason}])
 
 

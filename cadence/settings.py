@@ -195,6 +195,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("CADENCE_FROM_EMAIL", "cadence@localhost")
 # --- Cadence ---------------------------------------------------------------------------------
 CADENCE_PAGE_SIZE = env_int("CADENCE_PAGE_SIZE", 50)
 
+# Scheduling (read through cadence.scheduling.conf, which holds the same defaults).
+CADENCE_GROUP_MAX_SIZE_LIMIT = env_int("CADENCE_GROUP_MAX_SIZE_LIMIT", 15)
+CADENCE_STAFF_DEFAULT_MAX_HOURS_WEEK = env_int("CADENCE_STAFF_DEFAULT_MAX_HOURS_WEEK", 40)
+CADENCE_SCHEDULE_TIME_LIMIT_SECONDS = env_int("CADENCE_SCHEDULE_TIME_LIMIT_SECONDS", 30)
+CADENCE_SCHEDULE_MAX_TIME_LIMIT_SECONDS = env_int("CADENCE_SCHEDULE_MAX_TIME_LIMIT_SECONDS", 300)
+CADENCE_SCHEDULE_SOLVER_WORKERS = env_int("CADENCE_SCHEDULE_SOLVER_WORKERS", 2)
+CADENCE_CALENDAR_PAST_DAYS = env_int("CADENCE_CALENDAR_PAST_DAYS", 30)
+CADENCE_CALENDAR_FUTURE_DAYS = env_int("CADENCE_CALENDAR_FUTURE_DAYS", 120)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -19,6 +19,7 @@ class Capability(StrEnum):
     VIEW_STAFF = "view_staff"
     MANAGE_CONFIGURATION = "manage_configuration"
     SEE_ALL_PROGRAMS = "see_all_programs"
+    MANAGE_SCHEDULE = "manage_schedule"  # templates, closures, building and publishing plans
 
 
 _ALL = frozenset(Capability)
@@ -37,7 +38,7 @@ _CLINICAL = frozenset(
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
-    Role.DIRECTOR: _CLINICAL | {Capability.VIEW_AUDIT},
+    Role.DIRECTOR: _CLINICAL | {Capability.VIEW_AUDIT, Capability.MANAGE_SCHEDULE},
     Role.CLINICIAN: _CLINICAL,
     # Intake staff register referrals and admit; clinical changes and discharge are clinicians' calls.
     Role.FRONT_DESK: frozenset(

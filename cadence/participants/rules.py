@@ -6,14 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from cadence.core.errors import DomainError
 
-class ParticipantError(Exception):
+
+class ParticipantError(DomainError):
     """A broken participant/episode rule, naming the field it concerns and the reason in plain words."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 # ICD-10-CM: a letter, a digit, a digit or letter (category), then an optional dot and 1-4 characters.

@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class SchedulingConfig(AppConfig):
     name = "cadence.scheduling"
     label = "scheduling"
+    verbose_name = "Scheduling"

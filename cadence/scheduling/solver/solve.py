@@ -1,0 +1,366 @@
+"""Entry point: plan a week (greedy start, CP-SAT improvement per component) or re-plan it.
+
+Re-planning (``previous`` given) works like this:
+
+1. every item of the previous plan is checked against the new problem; a participant with an item
+   that no longer fits (clinician off, room gone, availability changed, ...) or with no plan at all
+   is *affected*;
+2. everyone else is *locked*: their groups and bookings are kept exactly (a group whose facilitator
+   is off gets another facilitator, which does not move its participants);
+3. only components with an affected participant or a facilitator to replace are re-solved, with
+   every change from the previous plan costing ``stability_weight`` points;
+4. should the locks make a component impossible (say no one else can lead a group), that component
+   is solved again without locks, still paying for every change, and ``stats.fallbacks`` says so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from .checker import check
+from .components import Component, split
+from .cpsat import Stability, solve_component
+from .explain import explain_shortfalls
+from .floor import problem_floor
+from .greedy import greedy
+from .index import Index
+from .types import (
+    Booking,
+    GroupAssignment,
+    ParticipantChange,
+    PlanDiff,
+    Problem,
+    Solution,
+    SolveResult,
+    SolveStats,
+)
+
+DEFAULT_STABILITY_WEIGHT = 1000
+MIN_USEFUL_SECONDS = 2.0  # a component of ~75 participants needs about this long to improve on greedy
+MIN_SHARE_SECONDS = 0.2
+
+
+def solve(
+    problem: Problem,
+    *,
+    previous: Solution | None = None,
+    stability_weight: int = DEFAULT_STABILITY_WEIGHT,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    explain: bool = True,
+    seed: int = 0,
+    log: bool = False,
+) -> SolveResult:
+    """Plan the week within about ``time_limit`` seconds (greedy, then CP-SAT on each component).
+
+    With ``previous`` this is a re-plan: unaffected participants keep their plan (see module
+    docstring) and ``result.diff`` lists who moved where. Raises ProblemError for malformed input.
+    """
+    started = time.perf_counter()
+    index = Index(problem)
+    stats = SolveStats()
+    everyone = frozenset(index.participants)
+    weight = stability_weight if previous is not None else 0
+
+    affected: set[str] = set(everyone)
+    if previous is None:
+        plan = greedy(problem, index=index)
+    else:
+        plan, affected = _greedy_replan(problem, index, previous)
+        stats.affected_participants = sorted(affected)
+        stats.locked_participants = len(everyone - affected)
+    stats.greedy_seconds = time.perf_counter() - started
+    stats.greedy_objective = check(problem, plan, previous=previous, stability_weight=weight).objective
+
+    parts = split(problem, index, plan)
+    stats.components = len(parts)
+    stats.merged_tracks = [[f"{p}/{t}" for p, t in c.tracks] for c in parts if len(c.tracks) > 1]
+    stats.split_staff_minutes = _shared_caps(parts)
+    merged: dict[str, Solution] = {c.key: _project(plan, c) for c in parts}
+    # Floors and starting scores are both taken on the component alone, so they compare like with like.
+    floors = {c.key: problem_floor(c.problem) for c in parts}
+    start_scores = {
+        c.key: check(
+            c.problem, merged[c.key], previous=_project(previous, c) if previous else None, stability_weight=weight
+        ).objective
+        for c in parts
+    }
+    needing = [c for c in parts if previous is None or _needs_work(c, affected, plan, previous)]
+    todo = _triage(
+        needing,
+        {k: start_scores[k] - floors[k] for k in start_scores},
+        time_limit - (time.perf_counter() - started),
+        stats,
+    )
+
+    bounds: dict[str, int] = {}
+    objectives: dict[str, int] = {}
+    first_total = 0.0
+    weight_left = sum(_size(c) for c in todo)
+    for comp in todo:
+        remaining = max(0.0, time_limit - (time.perf_counter() - started))
+        share = max(MIN_SHARE_SECONDS, remaining * _size(comp) / max(1, weight_left))
+        weight_left -= _size(comp)
+        stability = None
+        if previous is not None:
+            locked = frozenset(p.id for p in comp.problem.participants) - affected
+            stability = Stability(_project(previous, comp), locked, weight)
+        outcome = solve_component(
+            comp.problem,
+            hint=merged[comp.key],
+            time_limit=share,
+            workers=workers,
+            stability=stability,
+            everyone=everyone,
+            seed=seed,
+            log=log,
+        )
+        if outcome.status == "INFEASIBLE" and stability is not None:
+            stats.fallbacks.append(f"{comp.key}: locked plan no longer fits; re-solved without locks")
+            stability = Stability(stability.previous, frozenset(), weight)
+            outcome = solve_component(
+                comp.problem,
+                hint=merged[comp.key],
+                time_limit=share,
+                workers=workers,
+                stability=stability,
+                everyone=everyone,
+                seed=seed,
+                log=log,
+            )
+        stats.components_solved += 1
+        if outcome.status == "OPTIMAL":
+            stats.components_optimal += 1
+        if outcome.objective is not None:
+            merged[comp.key] = outcome.solution
+            objectives[comp.key] = outcome.objective
+            first_total += outcome.first_solution_seconds or 0.0
+        else:
+            stats.fallbacks.append(f"{comp.key}: CP-SAT found no solution in {share:.1f}s; kept the greedy plan")
+        if outcome.bound is not None:
+            bounds[comp.key] = max(outcome.bound, floors[comp.key])
+
+    solution = Solution(
+        tuple(a for s in merged.values() for a in s.assignments),
+        tuple(f for s in merged.values() for f in s.facilitations),
+        tuple(b for s in merged.values() for b in s.bookings),
+    ).normalized()
+    report = check(problem, solution, previous=previous, stability_weight=weight)
+    if not report.ok:
+        stats.fallbacks.append(
+            "CP-SAT plan failed the checker; returned the greedy plan: " + report.violations[0].message
+        )
+        solution = plan
+        report = check(problem, solution, previous=previous, stability_weight=weight)
+    stats.solve_seconds = time.perf_counter() - started
+    stats.first_solution_seconds = stats.greedy_seconds + first_total if todo else None
+
+    needs_work = {c.key for c in needing}
+    bound = 0
+    for comp in parts:
+        if comp.key in bounds:
+            bound += bounds[comp.key]
+        elif comp.key in needs_work:
+            bound += floors[comp.key]  # CP-SAT had no (time for a) bound here; the floor is still valid
+        else:
+            bound += start_scores[comp.key]  # re-plan: left exactly as it was, by the locking policy
+    bound = min(bound, report.objective)
+    stats.model_objective = sum(objectives.get(c.key, start_scores[c.key]) for c in parts)
+    status = "OPTIMAL" if report.objective == bound else "FEASIBLE"
+    shortfalls = tuple(explain_shortfalls(problem, solution, report.shortfalls) if explain else report.shortfalls)
+    diff = plan_diff(problem, previous, solution) if previous is not None else None
+    return SolveResult(solution, status, report.objective, bound, shortfalls, diff, stats)
+
+
+def useful_seconds(comp: Component) -> float:
+    """Time below which CP-SAT rarely gets past presolve on this component (measured on generated weeks)."""
+    return min(MIN_USEFUL_SECONDS, max(MIN_SHARE_SECONDS, 0.01 * _size(comp)))
+
+
+def _triage(todo: list[Component], potential: dict[str, int], budget: float, stats: SolveStats) -> list[Component]:
+    """Components to give to CP-SAT, most promising first.
+
+    A component whose starting plan already scores its floor is optimal as it is. When the budget
+    cannot give every remaining component its ``useful_seconds``, the components with the largest
+    distance between starting plan and floor are solved first and the rest keep the greedy plan.
+    """
+    ranked = sorted(todo, key=lambda c: (-potential[c.key], c.key))
+    stats.components_at_floor = sum(1 for c in ranked if potential[c.key] <= 0)
+    ranked = [c for c in ranked if potential[c.key] > 0]
+    chosen: list[Component] = []
+    needed = 0.0
+    for comp in ranked:
+        needed += useful_seconds(comp)
+        if chosen and needed > budget:
+            break
+        chosen.append(comp)
+    if len(chosen) < len(ranked):
+        stats.fallbacks.append(
+            f"{len(ranked) - len(chosen)} of {len(ranked)} components kept their greedy plan: "
+            f"{max(0.0, budget):.0f} s is too little to improve them all"
+        )
+    return chosen
+
+
+def _size(comp: Component) -> int:
+    return len(comp.problem.participants) + len(comp.problem.group_sessions) + len(comp.problem.needs)
+
+
+def _shared_caps(parts: list[Component]) -> dict[str, dict[str, int]]:
+    seen: dict[str, dict[str, int]] = defaultdict(dict)
+    for comp in parts:
+        for staff_id, cap in comp.staff_caps.items():
+            seen[staff_id][comp.key] = cap
+    return {s: caps for s, caps in sorted(seen.items()) if len(caps) > 1}
+
+
+def _project(plan: Solution, comp: Component) -> Solution:
+    people = {p.id for p in comp.problem.participants}
+    sessions = {g.id for g in comp.problem.group_sessions}
+    return Solution(
+        tuple(a for a in plan.assignments if a.participant in people),
+        tuple(f for f in plan.facilitations if f.session in sessions),
+        tuple(b for b in plan.bookings if b.participant in people),
+    )
+
+
+def _needs_work(comp: Component, affected: set[str], plan: Solution, previous: Solution) -> bool:
+    if any(p.id in affected for p in comp.problem.participants):
+        return True
+    sessions = {g.id for g in comp.problem.group_sessions}
+    before = {(f.session, f.staff) for f in previous.facilitations if f.session in sessions}
+    after = {(f.session, f.staff) for f in plan.facilitations if f.session in sessions}
+    return before != after
+
+
+def _greedy_replan(problem: Problem, index: Index, previous: Solution) -> tuple[Solution, set[str]]:
+    """Keep what still fits of ``previous``; return a greedy plan and the affected participants."""
+    base, affected = still_valid(problem, index, previous)
+    for _ in range(5):
+        plan = greedy(problem, base=base, free=affected, index=index)
+        led = {f.session for f in plan.facilitations}
+        stranded: set[str] = set()
+        for a in plan.assignments:
+            if a.session not in led:
+                stranded.add(a.participant)
+        if not stranded:
+            return plan, affected
+        affected |= stranded
+        base = Solution(
+            tuple(a for a in base.assignments if a.participant not in stranded),
+            base.facilitations,
+            tuple(b for b in base.bookings if b.participant not in stranded),
+        )
+    return plan, affected
+
+
+def still_valid(problem: Problem, index: Index, previous: Solution) -> tuple[Solution, set[str]]:
+    """Split ``previous`` into the items that still fit ``problem`` and the participants affected.
+
+    A participant is affected if any of their items no longer fits, or if they have no items at all.
+    """
+    affected: set[str] = set()
+    members: dict[str, list[str]] = defaultdict(list)
+    for a in previous.assignments:
+        p, g = index.participants.get(a.participant), index.sessions.get(a.session)
+        if p is None:
+            continue
+        if g is None or not index.can_attend(p, g) or not index.facilitators_for(g):
+            affected.add(p.id)
+            continue
+        members[g.id].append(p.id)
+    assignments: list[GroupAssignment] = []
+    for gid, pids in members.items():
+        g = index.sessions[gid]
+        if len(pids) > index.capacity(g) or len(pids) < g.min_size:
+            affected.update(pids)
+            continue
+        assignments += [GroupAssignment(pid, gid) for pid in pids]
+    used: dict[str, int] = defaultdict(int)
+    bookings: list[Booking] = []
+    for b in previous.bookings:
+        if b.participant not in index.participants:
+            continue
+        if _booking_fits(index, b):
+            bookings.append(b)
+            used[b.clinician] += b.end - b.start
+        else:
+            affected.add(b.participant)
+    for f in previous.facilitations:
+        g = index.sessions.get(f.session)
+        if g is not None and any(s.id == f.staff for s in index.facilitators_for(g)) and members.get(g.id):
+            used[f.staff] += g.minutes
+    over = {s for s, minutes in used.items() if minutes > index.staff[s].max_weekly_minutes}
+    for b in bookings:
+        if b.clinician in over:
+            affected.add(b.participant)
+    bookings = [b for b in bookings if b.clinician not in over]
+    facilitations = tuple(
+        f
+        for f in previous.facilitations
+        if f.session in index.sessions
+        and f.staff in index.staff
+        and f.staff not in over
+        and any(s.id == f.staff for s in index.facilitators_for(index.sessions[f.session]))
+    )
+    planned = {a.participant for a in previous.assignments} | {b.participant for b in previous.bookings}
+    for p in problem.participants:
+        if p.id not in planned and (p.min_weekly_minutes or index.needs_of.get(p.id)):
+            affected.add(p.id)
+    assignments = [a for a in assignments if a.participant not in affected]
+    bookings = [b for b in bookings if b.participant not in affected]
+    return Solution(tuple(assignments), facilitations, tuple(bookings)), affected
+
+
+def _booking_fits(index: Index, b: Booking) -> bool:
+    need = index.needs.get(b.need)
+    staff = index.staff.get(b.clinician)
+    room = index.rooms.get(b.room)
+    p = index.participants[b.participant]
+    if need is None or staff is None or room is None or need.participant != p.id:
+        return False
+    window = p.availability.get(b.day)
+    return (
+        b.end - b.start == need.session_minutes
+        and window is not None
+        and window.covers(b.start, b.end)
+        and staff.serves(p.program)
+        and bool(staff.credentials & need.credentials)
+        and index.staff_free(staff, b.day, b.start, b.end)
+        and room.serves(p.program)
+        and room.capacity >= need.attendees + 1
+    )
+
+
+def plan_diff(problem: Problem, before: Solution, after: Solution) -> PlanDiff:
+    """Who left or joined which group, which bookings were cancelled or made, which facilitators changed."""
+    people = sorted({p.id for p in problem.participants})
+    old_a: dict[str, set[str]] = defaultdict(set)
+    new_a: dict[str, set[str]] = defaultdict(set)
+    for a in before.assignments:
+        old_a[a.participant].add(a.session)
+    for a in after.assignments:
+        new_a[a.participant].add(a.session)
+    old_b: dict[str, set[Booking]] = defaultdict(set)
+    new_b: dict[str, set[Booking]] = defaultdict(set)
+    for b in before.bookings:
+        old_b[b.participant].add(b)
+    for b in after.bookings:
+        new_b[b.participant].add(b)
+    changes: list[ParticipantChange] = []
+    for pid in people:
+        left, joined = old_a[pid] - new_a[pid], new_a[pid] - old_a[pid]
+        cancelled, made = old_b[pid] - new_b[pid], new_b[pid] - old_b[pid]
+        if left or joined or cancelled or made:
+            changes.append(
+                ParticipantChange(
+                    pid, tuple(sorted(left)), tuple(sorted(joined)), tuple(sorted(cancelled)), tuple(sorted(made))
+                )
+            )
+    old_f = {f.session: f.staff for f in before.facilitations}
+    new_f = {f.session: f.staff for f in after.facilitations}
+    fac = tuple(
+        (g, old_f.get(g), new_f.get(g)) for g in sorted(set(old_f) | set(new_f)) if old_f.get(g) != new_f.get(g)
+    )
+    return PlanDiff(tuple(changes), fac)
