@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from cadence.programs.models import Program
 
@@ -25,3 +26,22 @@ def visible_programs(user: User) -> QuerySet[Program]:
 
 def visible_program_ids(user: User) -> list[int]:
     return list(visible_programs(user).values_list("pk", flat=True))
+
+
+def out_of_scope(user: User, object_type: str, object_id: object, participant_id: int | None = None) -> Http404:
+    """Audit an attempt to reach a record outside the user's scope and return the 404 to raise.
+
+    A 404 (not 403) so that the record's existence is not revealed.
+    """
+    from cadence.audit.actions import record
+    from cadence.audit.models import AuditAction
+
+    record(
+        action=AuditAction.DENIED,
+        actor=user,
+        object_type=object_type,
+        object_id=str(object_id),
+        participant_id=participant_id,
+        summary="Out-of-scope access attempt",
+    )
+    return Http404("Not found")

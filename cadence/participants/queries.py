@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
 
 from cadence.accounts.models import User
+from cadence.accounts.scope import out_of_scope as _deny
 from cadence.accounts.scope import visible_programs
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
@@ -26,18 +26,6 @@ def participants_for(user: User) -> QuerySet[Participant]:
 
 def episodes_for(user: User) -> QuerySet[Episode]:
     return Episode.objects.filter(program__in=visible_programs(user))
-
-
-def _deny(user: User, object_type: str, object_id: object, participant_id: int | None) -> Http404:
-    record(
-        action=AuditAction.DENIED,
-        actor=user,
-        object_type=object_type,
-        object_id=str(object_id),
-        participant_id=participant_id,
-        summary="Out-of-scope access attempt",
-    )
-    return Http404("Not found")
 
 
 def get_participant_for(user: User, pk: int, *, audit_view: bool = True, purpose: str = "") -> Participant:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from cadence.accounts.models import Role, User
+from cadence.accounts.scope import out_of_scope as deny
 from cadence.accounts.scope import visible_programs
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
@@ -23,19 +23,6 @@ from .models import Booking, BookingStatus, CalendarFeed, SchedulePlan, Session,
 from .weeks import Week
 
 SESSION_RELATIONS = ("program__site", "track", "service_type", "room", "facilitator")
-
-
-def deny(user: User, object_type: str, object_id: object, participant_id: int | None = None) -> Http404:
-    """Audit an out-of-scope attempt and return the 404 to raise."""
-    record(
-        action=AuditAction.DENIED,
-        actor=user,
-        object_type=object_type,
-        object_id=str(object_id),
-        participant_id=participant_id,
-        summary="Out-of-scope access attempt",
-    )
-    return Http404("Not found")
 
 
 def programs_for(user: User) -> QuerySet[Program]:
