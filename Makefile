@@ -28,10 +28,12 @@ demo: setup
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --participants $(DEMO_PARTICIPANTS) --weeks 8 --seed 7 --if-empty
 	$(PY) manage.py seed_schedule_demo --weeks 2 >/dev/null
+	$(PY) manage.py seed_measures --if-empty
 	@echo ""
 	@echo "  Cadence demo: http://127.0.0.1:$(PORT)/"
 	@echo "  Logins (password for all: $(CADENCE_DEMO_PASSWORD)):"
 	@echo "    admin, director, clinician (first site), clinician2 (second site), frontdesk, billing, auditor"
+	@echo "    participant (the participant portal at /me/, best on a phone-sized window)"
 	@echo ""
 	@echo "  Background worker (schedule builds, reminders): var/worker.log"
 	@$(PY) manage.py db_worker >var/worker.log 2>&1 & worker=$$!; \
@@ -52,6 +54,8 @@ lint: setup
 
 bench: setup
 	$(PY) bench/foundation.py
+	$(PY) bench/measures.py
+	$(PY) bench/scoring.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cadence.programs",
     "cadence.participants",
     "cadence.scheduling",
+    "cadence.measures",
     "cadence.portal",
 ]
 
@@ -194,6 +195,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("CADENCE_FROM_EMAIL", "cadence@localhost")
 
 # --- Cadence ---------------------------------------------------------------------------------
 CADENCE_PAGE_SIZE = env_int("CADENCE_PAGE_SIZE", 50)
+
+# Measures (DOMAIN.md section 4: numbers marked "verify" are settings).
+CADENCE_PCL5_CUTOFF = env_int("CADENCE_PCL5_CUTOFF", 33)
+CADENCE_CRAVING_ALERT_AT = env_int("CADENCE_CRAVING_ALERT_AT", 8)
+CADENCE_MEASURE_LINK_HOURS = env_int("CADENCE_MEASURE_LINK_HOURS", 72)
 
 # Scheduling (read through cadence.scheduling.conf, which holds the same defaults).
 CADENCE_GROUP_MAX_SIZE_LIMIT = env_int("CADENCE_GROUP_MAX_SIZE_LIMIT", 15)

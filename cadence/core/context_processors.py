@@ -16,4 +16,5 @@ def cadence(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": has_capability(role, Capability.VIEW_AUDIT),
         "can_register": has_capability(role, Capability.REGISTER_PARTICIPANT),
         "can_configure": has_capability(role, Capability.MANAGE_CONFIGURATION),
+        "can_see_alerts": has_capability(role, Capability.EDIT_CLINICAL),
     }

@@ -15,6 +15,8 @@ from django.db.models import Count, Q, QuerySet
 
 from cadence.accounts.models import Role, User
 from cadence.audit.models import AuditAction, AuditEntry
+from cadence.measures.models import Alert
+from cadence.measures.queries import OverdueRow, active_alerts_for, overdue_measures, shows_alerts
 from cadence.participants.models import OPEN_STATUSES, Episode, EpisodeStatus
 from cadence.participants.queries import episodes_for, today_in
 from cadence.programs.models import Program, Site
@@ -91,12 +93,18 @@ class Dashboard:
     discharges: list[Episode] = field(default_factory=list)
     missing_coverage: list[Episode] = field(default_factory=list)
     audit: AuditActivity | None = None
+    # Measurement-based care (clinicians: their own participants; directors and admins: their scope).
+    shows_alerts: bool = False
+    alerts: list[Alert] = field(default_factory=list)
+    alerts_total: int = 0
+    overdue: list[OverdueRow] = field(default_factory=list)
+    overdue_total: int = 0
 
     @property
     def participant_rows(self) -> int:
         """How many participant rows the page shows (what the LIST audit entry counts)."""
         lists = (self.my_participants, self.waiting, self.admissions, self.discharges, self.missing_coverage)
-        return sum(len(rows) for rows in lists)
+        return sum(len(rows) for rows in lists) + len(self.alerts) + len(self.overdue)
 
 
 def status_counts(episodes: QuerySet[Episode], today: dt.date) -> StatusCounts:
@@ -193,4 +201,15 @@ def dashboard_for(user: User, now: dt.datetime) -> Dashboard:
         open_mine = caseload.filter(status__in=OPEN_STATUSES).select_related(*ROW_RELATIONS)
         board.my_participants = list(open_mine.order_by("participant__legal_last_name", "pk")[:LIST_LIMIT])
     board.waiting = waiting_list(scope, now)
+    if shows_alerts(user):
+        add_measure_cards(board, user, caseload, now)
     return board
+
+
+def add_measure_cards(board: Dashboard, user: User, caseload: QuerySet[Episode], now: dt.datetime) -> None:
+    """Open alerts and overdue measures of ``caseload`` (the clinician's own participants, or the scope)."""
+    board.shows_alerts = True
+    alerts = active_alerts_for(user, mine_only=board.mine_only)
+    board.alerts_total = alerts.count()
+    board.alerts = list(alerts[:LIST_LIMIT])
+    board.overdue, board.overdue_total = overdue_measures(caseload, now, limit=LIST_LIMIT)
