@@ -70,6 +70,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from cadence.accounts.api import router as staff_router
+    from cadence.attendance.api import router as attendance_router
     from cadence.measures.api import router as measures_router
     from cadence.participants.api import router as participants_router
     from cadence.programs.api import router as programs_router
@@ -79,6 +80,7 @@ def _register_routers() -> None:
     api.add_router("/", programs_router)
     api.add_router("/staff", staff_router)
     api.add_router("/schedule", scheduling_router)
+    api.add_router("/attendance", attendance_router)
     api.add_router("/", measures_router)
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cadence.programs",
     "cadence.participants",
     "cadence.scheduling",
+    "cadence.attendance",
     "cadence.measures",
     "cadence.portal",
 ]

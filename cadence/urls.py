@@ -12,6 +12,7 @@ urlpatterns = [
     path("participants/", include("cadence.participants.urls")),
     path("audit/", include("cadence.audit.urls")),
     path("schedule/", include("cadence.scheduling.urls")),
+    path("attendance/", include("cadence.attendance.urls")),
     path("measures/", include("cadence.measures.urls")),
     path("me/", include("cadence.portal.urls")),
     path("admin/", admin.site.urls),

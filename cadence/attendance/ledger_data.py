@@ -1,0 +1,480 @@
+"""Loading the ledger's plain facts from the database, in a fixed number of queries whatever the size:
+episode spans (level history), marks and unmarked bookings, for one episode over many weeks or for a
+whole program over one or two weeks. The computation itself is ``ledger.py``.
+
+Program-wide reads filter by joins (``session__program_id``, ``episode__program_id``), never by long
+lists of ids, so a program with thousands of participants stays one query per kind of fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, QuerySet, Sum
+from django.db.models.functions import Cast
+
+from cadence.participants.models import Episode, EpisodeStatus, LevelOfCareChange
+from cadence.programs.models import LevelOfCare, Population, Program
+from cadence.scheduling.models import Booking, BookingStatus, Session, SessionStatus
+
+from . import conf
+from .ledger import (
+    DAY,
+    WEEK,
+    BookedFact,
+    EpisodeSpan,
+    LevelPeriod,
+    MarkFact,
+    WeekLedger,
+    WeekTotals,
+    ledger_from_totals,
+    ledger_weeks,
+    risk_key,
+)
+from .models import Attendance, AttendancePolicy
+from .rules import week_start_of
+
+EMPTY = WeekTotals()  # never changed: ledger_from_totals only reads it
+
+MARK_FIELDS = (
+    "episode_id",
+    "occurs_on",
+    "session_id",
+    "session__starts_at",
+    "session__service_type__code",
+    "session__service_type__counts_toward_hours",
+    "status",
+    "minutes",
+    "session_minutes",
+)
+BOOKED_FIELDS = (
+    "episode_id",
+    "session__occurs_on",
+    "session__starts_at",
+    "session__ends_at",
+    "session__service_type__code",
+    "session__service_type__counts_toward_hours",
+)
+
+
+def midnight(zone: zoneinfo.ZoneInfo, day: dt.date) -> dt.datetime:
+    """The UTC instant of local midnight starting ``day``."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone).astimezone(dt.UTC)
+
+
+def local_today(program: Program, at: dt.datetime) -> dt.date:
+    return at.astimezone(program.site.zone).date()
+
+
+def week_starts_on(program: Program) -> int:
+    """The program's first weekday of a ledger week (Monday when it has no policy)."""
+    value = AttendancePolicy.objects.filter(program_id=program.pk).values_list("week_starts_on", flat=True).first()
+    return 0 if value is None else int(value)
+
+
+def level_minimums(level: LevelOfCare, population: str) -> tuple[int, int]:
+    """(minutes per week, days per week) of a level for the population."""
+    if population == Population.ADOLESCENT:
+        return round(level.min_hours_week_adolescent * 60), level.min_days_week_adolescent
+    return round(level.min_hours_week_adult * 60), level.min_days_week_adult
+
+
+def all_levels() -> dict[int, LevelOfCare]:
+    return {level.pk: level for level in LevelOfCare.objects.all()}
+
+
+@dataclass(frozen=True)
+class EpisodeFacts:
+    """What the ledger needs of one episode."""
+
+    id: int
+    admitted_on: dt.date
+    discharged_on: dt.date | None
+    level_of_care_id: int | None
+
+
+def build_spans(
+    episodes: Iterable[EpisodeFacts],
+    changes: Iterable[tuple[int, dt.date, int]],
+    levels: dict[int, LevelOfCare],
+    population: str,
+) -> dict[int, EpisodeSpan]:
+    """Episode spans from level-change rows ``(episode_id, starts_on, level_id)``; an episode without
+    any change row is at its current level from admission."""
+    by_episode: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for episode_id, starts_on, level_id in changes:
+        by_episode[episode_id].append((starts_on, level_id))
+    spans: dict[int, EpisodeSpan] = {}
+    minimums: dict[int, tuple[int, int]] = {}
+    for episode in episodes:
+        rows = sorted(by_episode.get(episode.id, []))
+        if not rows and episode.level_of_care_id is not None:
+            rows = [(episode.admitted_on, episode.level_of_care_id)]
+        periods = []
+        for starts_on, level_id in rows:
+            level = levels[level_id]
+            if level_id not in minimums:
+                minimums[level_id] = level_minimums(level, population)
+            minutes, days = minimums[level_id]
+            periods.append(LevelPeriod(starts_on, level.code, minutes, days))
+        spans[episode.id] = EpisodeSpan(episode.admitted_on, episode.discharged_on, tuple(periods))
+    return spans
+
+
+def mark_fact(row: dict[str, Any]) -> MarkFact:
+    return MarkFact(
+        occurs_on=row["occurs_on"],
+        starts_at=row["session__starts_at"],
+        service=row["session__service_type__code"],
+        counts=row["session__service_type__counts_toward_hours"],
+        status=row["status"],
+        minutes=row["minutes"],
+        session_minutes=row["session_minutes"],
+        session_id=row["session_id"],
+    )
+
+
+def booked_fact(row: dict[str, Any], at: dt.datetime) -> BookedFact:
+    starts, ends = row["session__starts_at"], row["session__ends_at"]
+    return BookedFact(
+        occurs_on=row["session__occurs_on"],
+        service=row["session__service_type__code"],
+        counts=row["session__service_type__counts_toward_hours"],
+        minutes=int((ends - starts).total_seconds() // 60),
+        ended=ends <= at,
+    )
+
+
+def unmarked_bookings() -> QuerySet[Booking]:
+    """Live bookings of scheduled sessions that have no attendance mark yet."""
+    marked = Attendance.objects.filter(session_id=OuterRef("session_id"), participant_id=OuterRef("participant_id"))
+    return Booking.objects.filter(status=BookingStatus.BOOKED, session__status=SessionStatus.SCHEDULED).filter(
+        ~Exists(marked)
+    )
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    occurs_on: dt.date
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    service: str
+    counts: bool
+
+
+def program_facts(
+    program: Program, *, starts_on: dt.date, ends_on: dt.date, at: dt.datetime, with_booked: bool = True
+) -> tuple[dict[int, list[MarkFact]], dict[int, list[BookedFact]]]:
+    """Marks and unmarked bookings of the program's sessions from ``starts_on`` to ``ends_on`` (local
+    dates, exclusive end), by episode: 3 queries (sessions, marks, bookings) whatever the size. Session
+    details are read once per session, not once per participant."""
+    zone = program.site.zone
+    lo, hi = midnight(zone, starts_on), midnight(zone, ends_on)
+    sessions = {
+        pk: SessionFacts(occurs_on, starts_at, ends_at, code, counts)
+        for pk, occurs_on, starts_at, ends_at, code, counts in Session.objects.filter(
+            program_id=program.pk, starts_at__gte=lo, starts_at__lt=hi
+        ).values_list(
+            "pk", "occurs_on", "starts_at", "ends_at", "service_type__code", "service_type__counts_toward_hours"
+        )
+    }
+    marks: dict[int, list[MarkFact]] = defaultdict(list)
+    for episode_id, session_id, status, minutes, session_minutes in Attendance.objects.filter(
+        session__program_id=program.pk, session__starts_at__gte=lo, session__starts_at__lt=hi
+    ).values_list("episode_id", "session_id", "status", "minutes", "session_minutes"):
+        s = sessions.get(session_id)
+        if s is not None:
+            marks[episode_id].append(
+                MarkFact(s.occurs_on, s.starts_at, s.service, s.counts, status, minutes, session_minutes, session_id)
+            )
+    booked: dict[int, list[BookedFact]] = defaultdict(list)
+    if with_booked:
+        for episode_id, session_id in (
+            unmarked_bookings()
+            .filter(session__program_id=program.pk, session__starts_at__gte=lo, session__starts_at__lt=hi)
+            .values_list("episode_id", "session_id")
+        ):
+            s = sessions.get(session_id)
+            if s is not None:
+                minutes = int((s.ends_at - s.starts_at).total_seconds() // 60)
+                booked[episode_id].append(BookedFact(s.occurs_on, s.service, s.counts, minutes, s.ends_at <= at))
+    return marks, booked
+
+
+def as_date(value: dt.date | str) -> dt.date:
+    """A date read as text to skip Django's per-row converter (SQLite); a date object passes through."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def as_datetime(value: dt.datetime | str) -> dt.datetime:
+    """An aware UTC datetime from a timestamp read as text (SQLite stores UTC without an offset)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset straight from the cursor, without Django's per-row
+    converters: for hot loops whose columns are ints, text and casts (both databases agree on them)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. an empty ``__in`` list: like Django, run no query
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def program_week_totals(
+    program: Program, *, week_starts: list[dt.date], at: dt.datetime
+) -> dict[int, dict[dt.date, WeekTotals]]:
+    """Each episode's totals for consecutive weeks of the program in 3 queries whatever the size: the
+    sessions once, the marks grouped in SQL by episode, day and status (not one row per session), and
+    the unmarked bookings as plain ids. The grouping drops the service, so these totals carry no
+    breakdown by service (the board shows none). Rows are read raw (``raw_rows``): this is the board's
+    hot path."""
+    zone = program.site.zone
+    first = week_starts[0]
+    lo, hi = midnight(zone, first), midnight(zone, week_starts[-1] + WEEK)
+    days = [first + i * DAY for i in range(7 * len(week_starts))]
+    week_of = {day: first + (i // 7) * WEEK for i, day in enumerate(days)}
+    day_of = {day.isoformat(): day for day in days}
+    totals: dict[int, dict[dt.date, WeekTotals]] = {}
+
+    def bucket(episode_id: int, day: dt.date) -> WeekTotals:
+        weeks = totals.get(episode_id)
+        if weeks is None:
+            weeks = totals[episode_id] = {}
+        start = week_of[day]
+        found = weeks.get(start)
+        if found is None:
+            found = weeks[start] = WeekTotals()
+        return found
+
+    in_range = {"session__program_id": program.pk, "session__starts_at__gte": lo, "session__starts_at__lt": hi}
+    marks = (
+        Attendance.objects.filter(**in_range)
+        .order_by()
+        .annotate(
+            day=Cast("occurs_on", CharField()),
+            counts=Cast("session__service_type__counts_toward_hours", IntegerField()),
+        )
+        .values_list("episode_id", "day", "status", "counts")
+        .annotate(minutes_sum=Sum("minutes"), session_minutes_sum=Sum("session_minutes"), rows=Count("pk"))
+    )
+    for episode_id, raw_day, status, counts, minutes, session_minutes, rows in raw_rows(marks):
+        day = day_of.get(str(raw_day)[:10]) or as_date(raw_day)
+        bucket(episode_id, day).add_mark(day, None, bool(counts), status, minutes, session_minutes, rows)
+    session_rows = (
+        Session.objects.filter(
+            program_id=program.pk, starts_at__gte=lo, starts_at__lt=hi, status=SessionStatus.SCHEDULED
+        )
+        .order_by()
+        .annotate(
+            day=Cast("occurs_on", CharField()),
+            starts=Cast("starts_at", CharField()),
+            ends=Cast("ends_at", CharField()),
+            counts=Cast("service_type__counts_toward_hours", IntegerField()),
+        )
+        .values_list("pk", "day", "starts", "ends", "counts")
+    )
+    sessions: dict[int, tuple[dt.date, int, bool, int]] = {}
+    for pk, raw_day, raw_starts, raw_ends, counts in raw_rows(session_rows):
+        starts, ends = as_datetime(raw_starts), as_datetime(raw_ends)
+        day = day_of.get(str(raw_day)[:10]) or as_date(raw_day)
+        sessions[pk] = (day, int((ends - starts).total_seconds() // 60), bool(counts), int(ends <= at))
+    booked = unmarked_bookings().filter(**in_range).order_by().values_list("episode_id", "session_id")
+    for episode_id, session_id in raw_rows(booked):
+        found = sessions.get(session_id)
+        if found is not None:
+            day, minutes, counts, ended = found
+            bucket(episode_id, day).add_booked(day, counts, minutes, ended)
+    return totals
+
+
+# --- One episode over many weeks -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EpisodeLedger:
+    episode: Episode
+    week_starts_on: int
+    today: dt.date
+    weeks: list[WeekLedger]
+    marks: list[MarkFact]
+
+    @property
+    def this_week(self) -> WeekLedger | None:
+        return self.weeks[-1] if self.weeks else None
+
+
+def episode_ledger(
+    episode: Episode, *, at: dt.datetime, weeks: int | None = None, until: dt.date | None = None
+) -> EpisodeLedger:
+    """The last ``weeks`` ledger weeks of an admitted episode, ending with the week holding ``until``
+    (default: the current week). 5 queries (policy, levels, level changes, marks, bookings) whatever the
+    number of weeks or marks; the episode's program and site come loaded."""
+    count = weeks or conf.ledger_weeks()
+    program = episode.program
+    zone = program.site.zone
+    first_weekday = week_starts_on(program)
+    today = at.astimezone(zone).date()
+    current = week_start_of(until or today, first_weekday)
+    starts = [current - (count - 1 - i) * WEEK for i in range(count)]
+    if episode.admitted_on is None:
+        return EpisodeLedger(episode, first_weekday, today, [], [])
+    span = build_spans(
+        [EpisodeFacts(episode.pk, episode.admitted_on, episode.discharged_on, episode.level_of_care_id)],
+        LevelOfCareChange.objects.filter(episode_id=episode.pk).values_list(
+            "episode_id", "starts_on", "level_of_care_id"
+        ),
+        all_levels(),
+        program.population,
+    )[episode.pk]
+    first, end = starts[0], current + WEEK
+    marks = [
+        mark_fact(row)
+        for row in Attendance.objects.filter(episode_id=episode.pk, occurs_on__gte=first, occurs_on__lt=end).values(
+            *MARK_FIELDS
+        )
+    ]
+    booked = [
+        booked_fact(row, at)
+        for row in unmarked_bookings()
+        .filter(
+            episode_id=episode.pk,
+            session__starts_at__gte=midnight(zone, first),
+            session__starts_at__lt=midnight(zone, end),
+        )
+        .values(*BOOKED_FIELDS)
+    ]
+    weeks_out = ledger_weeks(span=span, week_starts=starts, marks=marks, booked=booked, today=today)
+    return EpisodeLedger(episode, first_weekday, today, weeks_out, marks)
+
+
+# --- A whole program over this week and last week -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    episode_id: int
+    participant_id: int
+    name: str
+    record_number: str
+    track: str
+    clinician: str
+    clinician_id: int | None
+    this_week: WeekLedger
+    last_week: WeekLedger
+
+
+@dataclass(frozen=True)
+class Board:
+    program: Program
+    week_start: dt.date
+    today: dt.date
+    rows: list[BoardRow]
+
+    @property
+    def week_end(self) -> dt.date:
+        return self.week_start + WEEK
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for row in self.rows:
+            out[row.this_week.status.value] += 1
+        return dict(out)
+
+
+def _display_name(row: Mapping[str, Any]) -> str:
+    first = row["participant__preferred_name"] or row["participant__legal_first_name"]
+    return f"{first} {row['participant__legal_last_name']}"
+
+
+def program_board(
+    program: Program,
+    *,
+    at: dt.datetime,
+    week_start: dt.date | None = None,
+    track_id: int | None = None,
+    clinician_id: int | None = None,
+) -> Board:
+    """Every admitted participant of the program with this week's and last week's ledger, sorted by risk
+    (7 queries whatever the number of participants)."""
+    zone = program.site.zone
+    today = at.astimezone(zone).date()
+    this_start = week_start or week_start_of(today, week_starts_on(program))
+    last_start = this_start - WEEK
+    episodes = Episode.objects.filter(program_id=program.pk, status=EpisodeStatus.ACTIVE, admitted_on__isnull=False)
+    if track_id:
+        episodes = episodes.filter(track_id=track_id)
+    if clinician_id:
+        episodes = episodes.filter(primary_clinician_id=clinician_id)
+    rows = list(
+        episodes.values(
+            "id",
+            "participant_id",
+            "admitted_on",
+            "discharged_on",
+            "level_of_care_id",
+            "participant__legal_first_name",
+            "participant__legal_last_name",
+            "participant__preferred_name",
+            "participant__record_number",
+            "track__name",
+            "primary_clinician_id",
+            "primary_clinician__first_name",
+            "primary_clinician__last_name",
+            "primary_clinician__username",
+        )
+    )
+    facts = []
+    for r in rows:
+        admitted_on = r["admitted_on"]
+        if admitted_on is not None:  # always set on an admitted episode (database constraint)
+            facts.append(EpisodeFacts(r["id"], admitted_on, r["discharged_on"], r["level_of_care_id"]))
+    changes = LevelOfCareChange.objects.filter(episode__in=episodes).values_list(
+        "episode_id", "starts_on", "level_of_care_id"
+    )
+    spans = build_spans(facts, changes, all_levels(), program.population)
+    totals = program_week_totals(program, week_starts=[last_start, this_start], at=at)
+    board_rows = []
+    for row in rows:
+        weeks = totals.get(row["id"], {})
+        span = spans[row["id"]]
+        last = ledger_from_totals(span=span, week_start=last_start, totals=weeks.get(last_start, EMPTY), today=today)
+        this = ledger_from_totals(span=span, week_start=this_start, totals=weeks.get(this_start, EMPTY), today=today)
+        clinician = " ".join(
+            p for p in (row["primary_clinician__first_name"], row["primary_clinician__last_name"]) if p
+        ) or (row["primary_clinician__username"] or "")
+        board_rows.append(
+            BoardRow(
+                episode_id=row["id"],
+                participant_id=row["participant_id"],
+                name=_display_name(row),
+                record_number=row["participant__record_number"],
+                track=row["track__name"] or "",
+                clinician=clinician,
+                clinician_id=row["primary_clinician_id"],
+                this_week=this,
+                last_week=last,
+            )
+        )
+    board_rows.sort(key=lambda r: (*risk_key(r.this_week, r.last_week), r.name.lower(), r.episode_id))
+    return Board(program, this_start, today, board_rows)
+
+
+def program_week_ledgers(program: Program, *, at: dt.datetime, week_start: dt.date) -> dict[int, WeekLedger]:
+    """One week's ledger of every admitted episode of the program (used by the benchmark's recompute and
+    the nightly accountability sweep)."""
+    board = program_board(program, at=at, week_start=week_start)
+    return {row.episode_id: row.this_week for row in board.rows}

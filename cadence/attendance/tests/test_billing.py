@@ -1,0 +1,203 @@
+"""Authorizations and billable days with the database: units used from attendance, warnings, the board,
+the billing page and its audited CSV export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from cadence.accounts.models import User
+from cadence.attendance import actions
+from cadence.attendance.models import Authorization, PayerRule
+from cadence.attendance.queries import billing_report, participant_authorizations
+from cadence.attendance.rules import AttendanceError, Mark
+from cadence.audit.models import AuditEntry
+from cadence.participants.models import Episode, Payer
+from cadence.testing.personas import NOW
+
+from .conftest import LAST_MONDAY, MONDAY, Att
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+ClientFor = Callable[[User], Client]
+
+
+@pytest.fixture
+def payer(att: Att) -> Payer:
+    return Payer.objects.create(organization=att.world.site_a.organization, name="Summit Health Plan")
+
+
+@pytest.fixture
+def insured(att: Att, payer: Payer) -> Episode:
+    episode = att.episode()
+    episode.participant.payer = payer
+    episode.participant.save(update_fields=["payer"])
+    return episode
+
+
+def attend(att: Att, episode: Episode, day: dt.date, minutes: int, session_minutes: int = 180) -> None:
+    session = att.booked(episode, day=day, minutes=session_minutes)
+    mark = Mark("present", minutes=minutes, minutes_reason="test") if minutes != session_minutes else Mark("present")
+    actions.mark_attendance(session=session, participant=episode.participant, mark=mark, by=att.world.director, at=NOW)
+
+
+def authorize(att: Att, episode: Episode, payer: Payer, **kwargs: object) -> Authorization:
+    values: dict[str, object] = {
+        "payer": payer,
+        "number": "SHP-1",
+        "units_authorized": 10,
+        "starts_on": dt.date(2026, 11, 1),
+        "ends_on": dt.date(2026, 12, 1),
+        "billing_code": "H0015",
+    }
+    values.update(kwargs)
+    details = actions.AuthorizationDetails(**values)  # type: ignore[arg-type]
+    return actions.create_authorization(participant=episode.participant, details=details, by=att.world.billing, at=NOW)
+
+
+def test_the_default_payer_rules_are_seeded() -> None:
+    rules = {(r.billing_code, r.revenue_code): r for r in PayerRule.objects.filter(payer__isnull=True)}
+    assert set(rules) == {("H0015", "0906"), ("S9480", "0905"), ("", "0913"), ("", "0912")}
+    assert all(r.min_minutes_per_day == 180 and r.units_per_day == 1 for r in rules.values())
+    assert not any(r.requires_signed_note for r in rules.values())
+
+
+def test_179_minutes_is_not_billable_180_is(att: Att, payer: Payer, insured: Episode) -> None:
+    authorize(att, insured, payer)
+    attend(att, insured, LAST_MONDAY, 179)
+    attend(att, insured, LAST_MONDAY + dt.timedelta(days=1), 180)
+    report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY)
+    days = {d.day: d for d in report.days}
+    short, ok = days[LAST_MONDAY], days[LAST_MONDAY + dt.timedelta(days=1)]
+    assert short.reasons == ("too_few_minutes",) and short.units == 0
+    assert ok.billable and ok.units == 1 and ok.rule is not None and ok.rule.billing_code == "H0015"
+    assert report.units == 1
+
+
+def test_minutes_of_two_sessions_add_up_and_uncounted_services_do_not(att: Att, payer: Payer, insured: Episode) -> None:
+    authorize(att, insured, payer)
+    attend(att, insured, LAST_MONDAY, 90, session_minutes=90)
+    session = att.booked(insured, day=LAST_MONDAY, hour=11, minutes=90)
+    actions.mark_attendance(
+        session=session, participant=insured.participant, mark=Mark("present"), by=att.world.director, at=NOW
+    )
+    screen = att.booked(insured, day=LAST_MONDAY + dt.timedelta(days=1), minutes=175)
+    actions.mark_attendance(
+        session=screen, participant=insured.participant, mark=Mark("present"), by=att.world.director, at=NOW
+    )
+    screen2 = att.booked(insured, day=LAST_MONDAY + dt.timedelta(days=1), hour=13, minutes=15, service="drug-screen")
+    actions.mark_attendance(
+        session=screen2, participant=insured.participant, mark=Mark("present"), by=att.world.director, at=NOW
+    )
+    report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY)
+    assert [(d.minutes, d.billable) for d in report.days] == [(180, True), (175, False)]
+
+
+def test_a_day_outside_the_authorization_is_flagged(att: Att, payer: Payer, insured: Episode) -> None:
+    authorize(att, insured, payer, starts_on=LAST_MONDAY + dt.timedelta(days=1))
+    attend(att, insured, LAST_MONDAY, 180)
+    report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY)
+    assert report.days[0].reasons == ("outside_authorization",)
+
+
+def test_units_used_are_computed_from_billable_days(att: Att, payer: Payer, insured: Episode) -> None:
+    auth = authorize(att, insured, payer, units_authorized=3, review_on=MONDAY + dt.timedelta(days=2))
+    for offset, minutes in ((0, 180), (1, 100), (3, 200)):
+        attend(att, insured, LAST_MONDAY + dt.timedelta(days=offset), minutes, session_minutes=max(minutes, 180))
+    (row,) = participant_authorizations(insured.participant, at=NOW)
+    assert row.authorization == auth
+    assert (row.units_used, row.units_left) == (2, 1)
+    assert [w.kind.value for w in row.warnings] == ["low_units", "review_due"]
+
+
+def test_sessions_booked_after_the_authorization_are_warned(att: Att, payer: Payer, insured: Episode) -> None:
+    authorize(att, insured, payer, ends_on=MONDAY + dt.timedelta(days=2))
+    att.booked(insured, day=MONDAY + dt.timedelta(days=3))
+    (row,) = participant_authorizations(insured.participant, at=NOW)
+    assert [w.kind.value for w in row.warnings] == ["booked_outside"]
+
+
+def test_authorization_rules_are_enforced(att: Att, payer: Payer, insured: Episode) -> None:
+    authorize(att, insured, payer)
+    with pytest.raises(AttendanceError, check=lambda e: e.field == "number"):
+        authorize(att, insured, payer)  # the same number with the same payer
+    with pytest.raises(AttendanceError, check=lambda e: e.field == "ends_on"):
+        authorize(att, insured, payer, number="SHP-2", ends_on=dt.date(2026, 11, 1))
+    other_org_payer = Payer.objects.create(organization=att.world.outsider.organization, name="Elsewhere")
+    with pytest.raises(AttendanceError, check=lambda e: e.field == "payer"):
+        authorize(att, insured, other_org_payer, number="E-1")
+
+
+def test_authorization_pages(att: Att, payer: Payer, insured: Episode, client_for: ClientFor) -> None:
+    client = client_for(att.world.billing)
+    url = f"/attendance/participant/{insured.participant_id}/authorizations/new/"
+    response = client.post(
+        url,
+        {
+            "payer": payer.pk,
+            "number": "SHP-77",
+            "billing_code": "h0015",
+            "unit": "days",
+            "units_authorized": "12",
+            "starts_on": "2026-11-01",
+            "last_day": "2026-11-30",
+            "review_on": "2026-11-24",
+        },
+    )
+    assert response.status_code == 302
+    auth = Authorization.objects.get()
+    assert (auth.ends_on, auth.billing_code, auth.episode) == (dt.date(2026, 12, 1), "H0015", insured)
+    board = client.get("/attendance/authorizations/")
+    assert (
+        board.status_code == 200
+        and "SHP-77" in board.content.decode()
+        and "review due" in board.content.decode().lower()
+    )
+    assert client_for(att.world.clinician_a).post(url, {}).status_code == 403
+    response = client.post(f"/attendance/authorizations/{auth.pk}/void/", {"reason": "Entered twice"})
+    assert response.status_code == 302
+    auth.refresh_from_db()
+    assert auth.is_void
+    entries = AuditEntry.objects.filter(object_type="attendance.authorization", object_id=str(auth.pk))
+    assert sorted(entries.values_list("action", flat=True)) == ["create", "update"]
+    assert client_for(att.world.clinician_b).get(f"/attendance/authorizations/{auth.pk}/edit/").status_code == 404
+
+
+def test_billing_page_and_csv_export_are_audited(
+    att: Att, payer: Payer, insured: Episode, client_for: ClientFor
+) -> None:
+    authorize(att, insured, payer)
+    attend(att, insured, LAST_MONDAY, 180)
+    attend(att, insured, LAST_MONDAY + dt.timedelta(days=1), 179)
+    client = client_for(att.world.billing)
+    query = f"payer={payer.pk}&starts_on=2026-11-16&last_day=2026-11-22"
+    page = client.get(f"/attendance/billing/?{query}")
+    assert page.status_code == 200 and "179 of the 180 minutes required" in page.content.decode()
+    response = client.get(f"/attendance/billing/export.csv?{query}")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0].startswith("record_number,participant,member_id,service_date")
+    assert len(lines) == 3
+    assert ",H0015,0906,1,SHP-1,yes," in lines[1]
+    assert lines[2].endswith(",no,179 of the 180 minutes required.")
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.actor == att.world.billing and entry.changes["rows"] == 2
+    assert client_for(att.world.clinician_a).get(f"/attendance/billing/export.csv?{query}").status_code == 403
+
+
+def test_future_booked_days_agree_for_few_and_many_participants(
+    att: Att, insured: Episode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cadence.attendance import queries
+
+    other = att.episode()
+    att.booked(insured, day=MONDAY + dt.timedelta(days=1))
+    att.booked(other, day=MONDAY + dt.timedelta(days=3))
+    att.booked(insured, day=LAST_MONDAY)  # in the past: not a future booking
+    ids = [insured.participant_id]
+    few = queries.future_booked_days(ids, at=NOW)
+    monkeypatch.setattr(queries, "FEW_PARTICIPANTS", 0)
+    many = queries.future_booked_days(ids, at=NOW)
+    assert few == many == {insured.participant_id: [MONDAY + dt.timedelta(days=1)]}
