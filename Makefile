@@ -26,9 +26,13 @@ browser:
 demo: setup
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py seed_demo --participants $(DEMO_PARTICIPANTS) --weeks 8 --seed 7 --if-empty
-	$(PY) manage.py seed_schedule_demo --weeks 2 >/dev/null
-	$(PY) manage.py seed_measures --if-empty
+	@if $(PY) manage.py seed_demo --participants $(DEMO_PARTICIPANTS) --weeks 8 --seed 7 --if-empty | tee /dev/stderr | grep -q "already present"; then \
+	  echo "Reusing the existing demo database (make clean starts fresh)"; \
+	else \
+	  $(PY) manage.py seed_schedule_demo --weeks 2 >/dev/null && \
+	  $(PY) manage.py seed_attendance_demo --weeks 8 && \
+	  $(PY) manage.py seed_measures --if-empty; \
+	fi
 	@echo ""
 	@echo "  Cadence demo: http://127.0.0.1:$(PORT)/"
 	@echo "  Logins (password for all: $(CADENCE_DEMO_PASSWORD)):"
