@@ -12,9 +12,9 @@ from typing import Any
 
 from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Sum
 from django.db.models.functions import Cast
-from django.http import Http404
 
 from cadence.accounts.models import User
+from cadence.accounts.scope import out_of_scope as deny
 from cadence.accounts.scope import visible_programs
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
@@ -37,19 +37,6 @@ from .models import (
 )
 
 SESSION_RELATIONS = ("program__site", "track", "service_type", "room", "facilitator")
-
-
-def deny(user: User, object_type: str, object_id: object, participant_id: int | None = None) -> Http404:
-    """Audit an out-of-scope attempt and return the 404 to raise."""
-    record(
-        action=AuditAction.DENIED,
-        actor=user,
-        object_type=object_type,
-        object_id=str(object_id),
-        participant_id=participant_id,
-        summary="Out-of-scope access attempt",
-    )
-    return Http404("Not found")
 
 
 def audit_read(user: User, *, what: str, object_type: str, object_id: object = "", count: int | None = None) -> None:

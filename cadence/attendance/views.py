@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cadence.accounts.models import User
 from cadence.accounts.request import staff_user
-from cadence.accounts.scope import visible_programs
+from cadence.accounts.scope import out_of_scope, visible_programs
 from cadence.core.queries import local_now
 from cadence.participants.models import Participant
 from cadence.participants.queries import get_participant_for, participants_for
@@ -144,7 +144,7 @@ def roster_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _roster_participant(user: User, session: Any, participant_id: int) -> Participant:
     participant = participants_for(user).filter(pk=participant_id).first()
     if participant is None:
-        raise queries.deny(user, "participants.participant", participant_id)
+        raise out_of_scope(user, "participants.participant", participant_id)
     return participant
 
 
