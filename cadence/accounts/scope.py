@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from cadence.programs.models import Program
 
 from .models import User
 from .permissions import SITE_WIDE_ROLES, Capability, has_capability
+
+M = TypeVar("M", bound=Model)
 
 
 def visible_programs(user: User) -> QuerySet[Program]:
@@ -45,3 +49,12 @@ def out_of_scope(user: User, object_type: str, object_id: object, participant_id
         summary="Out-of-scope access attempt",
     )
     return Http404("Not found")
+
+
+def get_in_scope(user: User, queryset: QuerySet[M], pk: int, *, program_path: str = "program") -> M:
+    """The row ``pk`` of ``queryset`` if its program (reached through ``program_path``) is in the user's
+    scope; otherwise an audited 404 (see ``out_of_scope``)."""
+    found = queryset.filter(**{f"{program_path}__in": visible_programs(user)}, pk=pk).first()
+    if found is None:
+        raise out_of_scope(user, queryset.model._meta.label_lower, pk)
+    return found

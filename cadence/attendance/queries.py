@@ -14,14 +14,16 @@ from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from cadence.accounts.models import User
+from cadence.accounts.scope import get_in_scope, visible_programs
 from cadence.accounts.scope import out_of_scope as deny
-from cadence.accounts.scope import visible_programs
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
 from cadence.participants.models import Episode, EpisodeStatus, LevelOfCareChange, Participant, Payer
 from cadence.participants.queries import participants_for
 from cadence.programs.models import Program, Site
 from cadence.scheduling.models import Booking, BookingStatus, Session, SessionStatus
+from cadence.scheduling.queries import SESSION_RELATIONS
+from cadence.scheduling.queries import get_session_for as get_session_for  # one reader for both apps
 
 from . import billing, conf, utilization
 from .ledger_data import EpisodeFacts, all_levels, as_date, build_spans, raw_rows
@@ -35,8 +37,6 @@ from .models import (
     OutreachTask,
     PayerRule,
 )
-
-SESSION_RELATIONS = ("program__site", "track", "service_type", "room", "facilitator")
 
 
 def audit_read(user: User, *, what: str, object_type: str, object_id: object = "", count: int | None = None) -> None:
@@ -68,14 +68,6 @@ def get_program_for(user: User, pk: int) -> Program:
     return program
 
 
-def get_session_for(user: User, pk: int) -> Session:
-    session = Session.objects.filter(program__in=visible_programs(user)).select_related(*SESSION_RELATIONS)
-    found = session.filter(pk=pk).first()
-    if found is None:
-        raise deny(user, "scheduling.session", pk)
-    return found
-
-
 def get_site_for(user: User, pk: int) -> Site:
     """A site where the user sees at least one program."""
     site = Site.objects.filter(pk=pk, programs__in=visible_programs(user)).distinct().first()
@@ -85,15 +77,8 @@ def get_site_for(user: User, pk: int) -> Site:
 
 
 def get_check_in_for(user: User, pk: int) -> KioskCheckIn:
-    check_in = (
-        KioskCheckIn.objects.filter(session__program__in=visible_programs(user))
-        .select_related("session__program__site", "participant")
-        .filter(pk=pk)
-        .first()
-    )
-    if check_in is None:
-        raise deny(user, "attendance.kioskcheckin", pk)
-    return check_in
+    check_ins = KioskCheckIn.objects.select_related("session__program__site", "participant")
+    return get_in_scope(user, check_ins, pk, program_path="session__program")
 
 
 def get_task_for(user: User, pk: int) -> OutreachTask:

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cadence.accounts.models import Role, User
+from cadence.accounts.scope import get_in_scope, visible_programs
 from cadence.accounts.scope import out_of_scope as deny
-from cadence.accounts.scope import visible_programs
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
 from cadence.participants.models import Episode, EpisodeStatus, Participant
@@ -48,10 +48,7 @@ def sessions_for(user: User) -> QuerySet[Session]:
 
 
 def get_session_for(user: User, pk: int) -> Session:
-    session = sessions_for(user).select_related(*SESSION_RELATIONS).filter(pk=pk).first()
-    if session is None:
-        raise deny(user, "scheduling.session", pk)
-    return session
+    return get_in_scope(user, Session.objects.select_related(*SESSION_RELATIONS), pk)
 
 
 def get_booking_for(user: User, session: Session, pk: int) -> Booking:
@@ -62,39 +59,17 @@ def get_booking_for(user: User, session: Session, pk: int) -> Booking:
 
 
 def get_plan_for(user: User, pk: int) -> SchedulePlan:
-    plan = (
-        SchedulePlan.objects.filter(program__in=visible_programs(user))
-        .select_related("program__site", "track", "created_by", "published_by", "replaces")
-        .filter(pk=pk)
-        .first()
-    )
-    if plan is None:
-        raise deny(user, "scheduling.scheduleplan", pk)
-    return plan
+    related = ("program__site", "track", "created_by", "published_by", "replaces")
+    return get_in_scope(user, SchedulePlan.objects.select_related(*related), pk)
 
 
 def get_template_for(user: User, pk: int) -> WeeklyTemplate:
-    template = (
-        WeeklyTemplate.objects.filter(program__in=visible_programs(user))
-        .select_related("program__site", "track")
-        .filter(pk=pk)
-        .first()
-    )
-    if template is None:
-        raise deny(user, "scheduling.weeklytemplate", pk)
-    return template
+    return get_in_scope(user, WeeklyTemplate.objects.select_related("program__site", "track"), pk)
 
 
 def get_slot_for(user: User, pk: int) -> TemplateSlot:
-    slot = (
-        TemplateSlot.objects.filter(template__program__in=visible_programs(user))
-        .select_related("template__program", "service_type")
-        .filter(pk=pk)
-        .first()
-    )
-    if slot is None:
-        raise deny(user, "scheduling.templateslot", pk)
-    return slot
+    slots = TemplateSlot.objects.select_related("template__program", "service_type")
+    return get_in_scope(user, slots, pk, program_path="template__program")
 
 
 def rooms_for(user: User) -> QuerySet[Room]:

@@ -297,3 +297,20 @@ def test_api_without_credentials_is_401_json(db: None) -> None:
 def test_openapi_schema_needs_a_session_or_token(world: World) -> None:
     assert Client().get("/api/v1/openapi.json").status_code == 401
     assert Client().get("/api/v1/docs").status_code == 401
+
+
+def test_get_in_scope_returns_in_scope_rows_and_audits_the_rest(world: World) -> None:
+    from django.http import Http404
+
+    from cadence.accounts.scope import get_in_scope
+    from cadence.programs.models import Track
+
+    assert get_in_scope(world.clinician_a, Track.objects.all(), world.morning_a.pk) == world.morning_a
+    with pytest.raises(Http404):
+        get_in_scope(world.clinician_b, Track.objects.all(), world.morning_a.pk)
+    denied = AuditEntry.objects.get(action=AuditAction.DENIED)
+    assert (denied.actor, denied.object_type, denied.object_id) == (
+        world.clinician_b,
+        "programs.track",
+        str(world.morning_a.pk),
+    )
