@@ -7,7 +7,7 @@ DEMO_PARTICIPANTS ?= 120
 CHROMIUM ?= /usr/bin/chromium
 export CADENCE_DEMO_PASSWORD ?= cadence-demo-2026
 
-.PHONY: demo test test-pg lint setup browser serve bench clean
+.PHONY: demo test test-pg lint setup browser pdf-libs serve bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -17,13 +17,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed
 
-browser:
+browser: pdf-libs
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-demo: setup
+pdf-libs:
+	@test -e /usr/lib/$$(uname -m)-linux-gnu/libpango-1.0.so.0 || ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  echo "Installing Debian's pango for PDF documents"; \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; fi; }
+
+demo: setup pdf-libs
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
 	@if $(PY) manage.py seed_demo --participants $(DEMO_PARTICIPANTS) --weeks 8 --seed 7 --if-empty | tee /dev/stderr | grep -q "already present"; then \
