@@ -211,6 +211,9 @@ CADENCE_SCHEDULE_SOLVER_WORKERS = env_int("CADENCE_SCHEDULE_SOLVER_WORKERS", 2)
 CADENCE_CALENDAR_PAST_DAYS = env_int("CADENCE_CALENDAR_PAST_DAYS", 30)
 CADENCE_CALENDAR_FUTURE_DAYS = env_int("CADENCE_CALENDAR_FUTURE_DAYS", 120)
 
+# Home-dashboard cards other apps contribute (see cadence.core.cards), in no particular order.
+CADENCE_DASHBOARD_CARDS: list[str] = []
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -20,6 +20,17 @@ class Capability(StrEnum):
     MANAGE_CONFIGURATION = "manage_configuration"
     SEE_ALL_PROGRAMS = "see_all_programs"
     MANAGE_SCHEDULE = "manage_schedule"  # templates, closures, building and publishing plans
+    # Clinical record (treatment plans, notes, safety plans): reading is separate from writing so that
+    # billing and front desk (minimum necessary) never read clinical content.
+    READ_CLINICAL_RECORD = "read_clinical_record"
+    WRITE_CLINICAL_RECORD = "write_clinical_record"  # plans, notes, safety plans, signing own notes
+    COSIGN_NOTES = "cosign_notes"  # supervisors; also needs to be the author's supervisor or a director
+    MANAGE_CURRICULA = "manage_curricula"  # group curricula and note templates
+    # Safety and crisis.
+    RAISE_RISK_FLAG = "raise_risk_flag"  # any staff member who meets participants
+    RESPOND_TO_CRISIS = "respond_to_crisis"  # acknowledge, assess, resolve, reopen; clear risk flags
+    MANAGE_ON_CALL = "manage_on_call"
+    VIEW_CRISIS_REPORT = "view_crisis_report"  # program-level response times
 
 
 _ALL = frozenset(Capability)
@@ -36,10 +47,28 @@ _CLINICAL = frozenset(
     }
 )
 
+_CLINICIAN_RECORD = frozenset(
+    {
+        Capability.READ_CLINICAL_RECORD,
+        Capability.WRITE_CLINICAL_RECORD,
+        Capability.COSIGN_NOTES,
+        Capability.RAISE_RISK_FLAG,
+        Capability.RESPOND_TO_CRISIS,
+    }
+)
+
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
-    Role.DIRECTOR: _CLINICAL | {Capability.VIEW_AUDIT, Capability.MANAGE_SCHEDULE},
-    Role.CLINICIAN: _CLINICAL,
+    Role.DIRECTOR: _CLINICAL
+    | _CLINICIAN_RECORD
+    | {
+        Capability.VIEW_AUDIT,
+        Capability.MANAGE_SCHEDULE,
+        Capability.MANAGE_CURRICULA,
+        Capability.MANAGE_ON_CALL,
+        Capability.VIEW_CRISIS_REPORT,
+    },
+    Role.CLINICIAN: _CLINICAL | _CLINICIAN_RECORD,
     # Intake staff register referrals and admit; clinical changes and discharge are clinicians' calls.
     Role.FRONT_DESK: frozenset(
         {
@@ -48,12 +77,27 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_DEMOGRAPHICS,
             Capability.ADMIT,
             Capability.VIEW_STAFF,
+            Capability.RAISE_RISK_FLAG,
         }
     ),
-    Role.BILLING: frozenset({Capability.VIEW_PARTICIPANT, Capability.EDIT_DEMOGRAPHICS, Capability.SEE_ALL_PROGRAMS}),
-    # Read-only across the organization, plus the audit log.
+    Role.BILLING: frozenset(
+        {
+            Capability.VIEW_PARTICIPANT,
+            Capability.EDIT_DEMOGRAPHICS,
+            Capability.SEE_ALL_PROGRAMS,
+            Capability.RAISE_RISK_FLAG,
+        }
+    ),
+    # Read-only across the organization (clinical record included), plus the audit log.
     Role.AUDITOR: frozenset(
-        {Capability.VIEW_PARTICIPANT, Capability.VIEW_AUDIT, Capability.VIEW_STAFF, Capability.SEE_ALL_PROGRAMS}
+        {
+            Capability.VIEW_PARTICIPANT,
+            Capability.VIEW_AUDIT,
+            Capability.VIEW_STAFF,
+            Capability.SEE_ALL_PROGRAMS,
+            Capability.READ_CLINICAL_RECORD,
+            Capability.VIEW_CRISIS_REPORT,
+        }
     ),
 }
 

@@ -122,8 +122,6 @@ def test_clinical_home_has_placeholders_and_quick_links(world: World, client_for
 
     assert "Alerts" in html
     assert "Measures and crisis alerts appear here once those capabilities are enabled" in html
-    assert "Today's sessions" in html
-    assert "Scheduling arrives with the schedule" in html
     assert 'href="/participants/new/"' in html
     assert 'for="home-search"' in html
 

@@ -1,0 +1,52 @@
+"""Home-dashboard cards contributed by other apps.
+
+An app adds a card by writing a function ``(user, now) -> Card | None`` and listing its dotted path in
+``settings.CADENCE_DASHBOARD_CARDS``; ``None`` means "nothing for this user" (wrong role, no data worth a
+card). The function reads only what the user may see (its app's scoped queries) and says how many
+participant rows it shows, so the home page's LIST audit entry counts them. Core stays unaware of the
+apps that contribute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from cadence.accounts.models import User
+
+
+@dataclass
+class Card:
+    """One card: ``template`` is rendered with ``card`` in its context (``card.context`` holds the data).
+
+    ``column`` is "top" (full width above everything: urgent items), "side" (the right column of the first
+    row) or "main" (a grid below the first rows); ``order``
+    sorts cards within a column (lower first); ``participant_rows`` counts rows naming a participant."""
+
+    key: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    column: str = "side"
+    order: int = 50
+    participant_rows: int = 0
+
+
+CardFunction = Callable[[User, dt.datetime], "Card | None"]
+
+
+@cache
+def _card_functions(paths: tuple[str, ...]) -> list[CardFunction]:
+    return [import_string(path) for path in paths]
+
+
+def cards_for(user: User, now: dt.datetime) -> list[Card]:
+    """Every registered card that has something for ``user`` at ``now``, sorted by column order."""
+    paths = tuple(getattr(settings, "CADENCE_DASHBOARD_CARDS", ()))
+    found = [card for function in _card_functions(paths) if (card := function(user, now)) is not None]
+    return sorted(found, key=lambda card: (card.order, card.key))
