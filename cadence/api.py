@@ -72,8 +72,12 @@ def _register_routers() -> None:
     from cadence.accounts.api import router as staff_router
     from cadence.attendance.api import router as attendance_router
     from cadence.measures.api import router as measures_router
+    from cadence.notes.api import router as notes_router
     from cadence.participants.api import router as participants_router
+    from cadence.plans.api import router as plans_router
     from cadence.programs.api import router as programs_router
+    from cadence.safety.api import router as safety_router
+    from cadence.safetyplans.api import router as safetyplans_router
     from cadence.scheduling.api import router as scheduling_router
 
     api.add_router("/participants", participants_router)
@@ -82,6 +86,10 @@ def _register_routers() -> None:
     api.add_router("/schedule", scheduling_router)
     api.add_router("/attendance", attendance_router)
     api.add_router("/", measures_router)
+    api.add_router("/plans", plans_router)
+    api.add_router("/notes", notes_router)
+    api.add_router("/safety", safety_router)
+    api.add_router("/safety-plans", safetyplans_router)
 
 
 _register_routers()

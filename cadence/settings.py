@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "cadence.scheduling",
     "cadence.attendance",
     "cadence.measures",
+    "cadence.plans",
+    "cadence.notes",
+    "cadence.safety",
+    "cadence.safetyplans",
     "cadence.portal",
 ]
 

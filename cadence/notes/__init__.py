@@ -1,0 +1,1 @@
+"""Progress notes and group notes: writing, signing, co-signing, addenda, curricula and templates."""

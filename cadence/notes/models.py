@@ -1,0 +1,3 @@
+"""Progress notes and group notes: writing, signing, co-signing, addenda, curricula and templates."""
+
+from __future__ import annotations

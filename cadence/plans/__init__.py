@@ -1,0 +1,1 @@
+"""Individualized treatment plans: problems, goals, objectives, interventions, signatures, reviews."""

@@ -1,0 +1,3 @@
+"""Risk flags, crisis events with escalation, the on-call roster, and the participant's help button."""
+
+from __future__ import annotations

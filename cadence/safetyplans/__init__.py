@@ -1,0 +1,1 @@
+"""Stanley-Brown safety plans: written with the participant, versioned, signed, printable, on the phone."""

@@ -1,0 +1,3 @@
+"""Stanley-Brown safety plans: written with the participant, versioned, signed, printable, on the phone."""
+
+from __future__ import annotations
