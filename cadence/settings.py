@@ -217,6 +217,8 @@ CADENCE_CALENDAR_FUTURE_DAYS = env_int("CADENCE_CALENDAR_FUTURE_DAYS", 120)
 
 # Home-dashboard cards other apps contribute (see cadence.core.cards), in no particular order.
 CADENCE_DASHBOARD_CARDS: list[str] = []
+# Panels other apps add to a participant's chart (banner, link row, cards), in no particular order.
+CADENCE_CHART_PANELS: list[str] = []
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-"""Home-dashboard cards contributed by other apps.
+"""Home-dashboard cards and chart panels contributed by other apps.
 
 An app adds a card by writing a function ``(user, now) -> Card | None`` and listing its dotted path in
 ``settings.CADENCE_DASHBOARD_CARDS``; ``None`` means "nothing for this user" (wrong role, no data worth a
@@ -50,3 +50,28 @@ def cards_for(user: User, now: dt.datetime) -> list[Card]:
     paths = tuple(getattr(settings, "CADENCE_DASHBOARD_CARDS", ()))
     found = [card for function in _card_functions(paths) if (card := function(user, now)) is not None]
     return sorted(found, key=lambda card: (card.order, card.key))
+
+
+# --- Chart panels ---------------------------------------------------------------------------------
+# The same idea on a participant's chart: ``(user, participant, now) -> Card | None`` functions listed in
+# ``settings.CADENCE_CHART_PANELS``. Columns: "banner" (right under the chart header: risk flags, things
+# no one may miss), "links" (a button in the chart's link row: ``context`` has ``label`` and ``url``),
+# "main" (a card in the chart's grid). A panel function reads through its app's own scope checks; the
+# chart itself has already checked that the user may see the participant.
+
+ChartPanelFunction = Callable[[User, Any, dt.datetime], "Card | None"]
+
+
+@cache
+def _panel_functions(paths: tuple[str, ...]) -> list[ChartPanelFunction]:
+    return [import_string(path) for path in paths]
+
+
+def chart_panels_for(user: User, participant: Any, now: dt.datetime) -> dict[str, list[Card]]:
+    """Registered chart panels with something for ``user`` on ``participant``'s chart, by column."""
+    paths = tuple(getattr(settings, "CADENCE_CHART_PANELS", ()))
+    found = [card for function in _panel_functions(paths) if (card := function(user, participant, now)) is not None]
+    columns: dict[str, list[Card]] = {"banner": [], "links": [], "main": []}
+    for card in sorted(found, key=lambda card: (card.order, card.key)):
+        columns.setdefault(card.column, []).append(card)
+    return columns

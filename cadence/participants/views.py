@@ -25,6 +25,7 @@ from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, has_capability, require
 from cadence.accounts.request import staff_user
 from cadence.accounts.scope import visible_programs
+from cadence.core.cards import chart_panels_for
 from cadence.core.queries import local_now
 from cadence.programs.models import Program
 
@@ -177,8 +178,13 @@ def chart_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     participant = get_participant_for(user, pk, purpose="Opened the chart")
     require(user, Capability.VIEW_PARTICIPANT)
-    context = _chart_context(participant, timezone.now())
-    context |= {"participant": participant, "can": capabilities(user)}
+    now = timezone.now()
+    context = _chart_context(participant, now)
+    context |= {
+        "participant": participant,
+        "can": capabilities(user),
+        "panels": chart_panels_for(user, participant, now),
+    }
     return render(request, "participants/chart.html", context)
 
 

@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 
 from cadence.accounts.models import Role, User
 from cadence.audit.models import AuditAction, AuditEntry
-from cadence.core.cards import Card, cards_for
+from cadence.core.cards import Card, cards_for, chart_panels_for
 from cadence.testing.personas import World
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,7 @@ def _card_template(settings: Any, tmp_path: Path) -> None:
     folder = tmp_path / "core" / "tests"
     folder.mkdir(parents=True)
     (folder / "card.html").write_text('<section data-card="{{ card.key }}"><h2>{{ card.context.title }}</h2></section>')
+    (folder / "banner.html").write_text('<p data-banner="{{ card.key }}">{{ card.context.title }}</p>')
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [str(tmp_path), *settings.TEMPLATES[0]["DIRS"]]}]
 
 
@@ -70,3 +71,32 @@ def test_a_card_with_nothing_for_the_user_is_not_shown(world: World, client_for:
     page = client_for(world.clinician_a).get("/").content.decode()
     assert 'data-card="urgent"' in page
     assert 'data-card="directors"' not in page
+
+
+PANELS = ["cadence.core.tests.test_cards.flag_banner", "cadence.core.tests.test_cards.plan_link"]
+
+
+def flag_banner(user: User, participant: Any, now: dt.datetime) -> Card | None:
+    title = {"title": f"Risk for {participant.display_name}"}
+    return Card(key="flags", template="core/tests/banner.html", context=title, column="banner")
+
+
+def plan_link(user: User, participant: Any, now: dt.datetime) -> Card | None:
+    if user.role == Role.FRONT_DESK:
+        return None
+    link = {"label": "Treatment plan", "url": f"/plans/participant/{participant.pk}/"}
+    return Card(key="plan", template="", context=link, column="links")
+
+
+@override_settings(CADENCE_CHART_PANELS=PANELS)
+def test_chart_panels_appear_in_their_column_for_those_they_are_for(world: World, client_for: ClientFor) -> None:
+    episode = world.episode()
+    participant = episode.participant
+    now = dt.datetime(2026, 11, 23, 15, tzinfo=dt.UTC)
+    columns = chart_panels_for(world.clinician_a, participant, now)
+    assert [c.key for c in columns["banner"]] == ["flags"] and [c.key for c in columns["links"]] == ["plan"]
+    page = client_for(world.clinician_a).get(f"/participants/{participant.pk}/").content.decode()
+    assert page.index('data-banner="flags"') < page.index('class="actions"')
+    assert f'href="/plans/participant/{participant.pk}/">Treatment plan</a>' in page
+    desk = client_for(world.frontdesk).get(f"/participants/{participant.pk}/").content.decode()
+    assert "Treatment plan</a>" not in desk and 'data-banner="flags"' in desk
