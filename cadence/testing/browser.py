@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,8 +50,11 @@ def _env(db_path: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_server(participants: int = 40) -> Iterator[str]:
-    """Migrate and seed a throwaway database, serve it, yield the base URL, stop on exit."""
+def running_server(participants: int = 40, extra: Sequence[Sequence[str]] = ()) -> Iterator[str]:
+    """Migrate and seed a throwaway database, serve it, yield the base URL, stop on exit.
+
+    ``extra`` lists further management commands (name and arguments) to run after ``seed_demo``,
+    e.g. ``[["seed_schedule_demo", "--weeks", "1"]]``."""
     with tempfile.TemporaryDirectory(prefix="cadence-browser-") as tmp:
         env = _env(Path(tmp) / "db.sqlite3")
         manage = [sys.executable, str(ROOT / "manage.py")]
@@ -63,6 +66,8 @@ def running_server(participants: int = 40) -> Iterator[str]:
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )
+        for command in extra:
+            subprocess.run([*manage, *command], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         port = _free_port()
         server = subprocess.Popen(
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
