@@ -57,6 +57,7 @@ from .rules import (
     check_panels,
     scoring_refusal,
 )
+from .signals import alert_raised
 
 AUTOMATIC = "Cadence (automatic)"
 LINK_ACTOR = "One-time link"
@@ -159,6 +160,7 @@ def raise_alert(
         actor=by,
         actor_label=_actor_label(by, "automatic"),
     )
+    alert_raised.send(sender=Alert, alert=alert, at=at)
     return alert
 
 

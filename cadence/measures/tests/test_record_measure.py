@@ -206,3 +206,23 @@ def test_raise_alert_is_once_per_source_and_callable_by_other_apps(world: World)
     with pytest.raises(MeasurementError) as caught:
         actions.raise_alert(participant=p, kind="nope", severity="high", message="x", at=NOW)
     assert caught.value.field == "kind"
+
+
+def test_a_new_alert_is_signalled_once_to_listening_apps(world: World) -> None:
+    from cadence.measures.signals import alert_raised
+
+    heard: list[tuple[int, dt.datetime]] = []
+
+    def listener(sender: object, alert: Alert, at: dt.datetime, **kwargs: object) -> None:
+        heard.append((alert.pk, at))
+
+    alert_raised.connect(listener)
+    try:
+        p = person(world).participant
+        row = record(p, world.clinician_a)
+        first = actions.raise_alert(participant=p, kind="other", severity="high", message="Call", at=NOW, source=row)
+        actions.raise_alert(participant=p, kind="other", severity="high", message="Again", at=NOW, source=row)
+    finally:
+        alert_raised.disconnect(listener)
+
+    assert heard == [(first.pk, NOW)]
