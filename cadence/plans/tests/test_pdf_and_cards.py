@@ -1,0 +1,146 @@
+"""The plan PDF (text read back with pypdf) and the dashboard card and chart panels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client, override_settings
+from pypdf import PdfReader
+
+from cadence.accounts.models import User
+from cadence.audit.models import AuditAction, AuditEntry
+from cadence.core.cards import cards_for, chart_panels_for
+from cadence.core.pdf import PART2_NOTICE
+from cadence.participants.models import LevelOfCareChange
+from cadence.plans import actions
+from cadence.plans.cards import plan_reviews_card
+from cadence.plans.models import PlanRevision, TreatmentPlan
+from cadence.testing.factories import level
+from cadence.testing.personas import NOW, World
+
+from .helpers import build_plan
+
+pytestmark = pytest.mark.django_db
+ClientFor = Callable[[User], Client]
+CARD = ["cadence.plans.cards.plan_reviews_card"]
+PANELS = ["cadence.plans.cards.plan_link_panel", "cadence.plans.cards.plan_goals_panel"]
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_has_the_plan_signatures_and_the_part2_notice(world: World, client_for: ClientFor) -> None:
+    plan = build_plan(world)
+    actions.record_participant_signature(revision=plan.revisions.get(), method="paper", by=world.clinician_a, at=NOW)
+    response = client_for(world.clinician_a).get(f"/plans/{plan.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store"
+    text = " ".join(pdf_text(response.content).split())
+    assert "Individualized treatment plan" in text
+    assert "I want to stay sober for my kids" in text and "Attend 3 groups a week" in text
+    assert "Weekly hours prescribed: 4.5 h" in text
+    assert "signed electronically by" in text and world.clinician_a.display_name in text
+    assert "on paper, attested by staff" in text
+    assert PART2_NOTICE in text
+    entry = AuditEntry.objects.filter(actor=world.clinician_a).latest("pk")
+    assert entry.action == AuditAction.EXPORT and entry.participant_id == plan.participant_id
+
+
+def test_pdf_of_an_unsigned_plan_says_so(world: World, client_for: ClientFor) -> None:
+    plan = build_plan(world, sign=False)
+    text = " ".join(pdf_text(client_for(world.clinician_a).get(f"/plans/{plan.pk}/pdf/").content).split())
+    assert "UNSIGNED DRAFT" in text
+
+
+def test_pdf_of_an_older_revision(world: World, client_for: ClientFor) -> None:
+    plan = build_plan(world)
+    goal = plan.goals.get()
+    actions.edit_goal(goal=goal, text="I want to be a present parent", by=world.clinician_a, at=NOW)
+    actions.sign_as_clinician(plan=plan, by=world.clinician_a, at=NOW)
+    client = client_for(world.clinician_a)
+    old = " ".join(pdf_text(client.get(f"/plans/{plan.pk}/pdf/?revision=1").content).split())
+    new = " ".join(pdf_text(client.get(f"/plans/{plan.pk}/pdf/").content).split())
+    assert "I want to stay sober for my kids" in old and "Revision 1" in old
+    assert "I want to be a present parent" in new and "Revision 2" in new
+
+
+def overdue_plan(world: World) -> TreatmentPlan:
+    """A plan signed 40 days before NOW (review due 30 days later: overdue)."""
+    return build_plan(world, at=NOW - dt.timedelta(days=40))
+
+
+def test_reviews_card_lists_a_clinicians_own_overdue_plans(world: World) -> None:
+    plan = overdue_plan(world)
+    card = plan_reviews_card(world.clinician_a, NOW)
+    assert card is not None and card.column == "side" and card.participant_rows == 1
+    row = card.context["rows"][0]
+    assert row.plan.pk == plan.pk and row.overdue and row.due.due_on == dt.date(2026, 11, 13)
+    assert plan_reviews_card(world.clinician_b, NOW) is None  # other site
+    assert plan_reviews_card(world.billing, NOW) is None  # no clinical record
+
+
+def test_reviews_card_for_directors_covers_their_scope(world: World) -> None:
+    other_clinician = world.episode(primary_clinician=world.director)
+    overdue_plan(world)
+    build_plan(world, episode=other_clinician, at=NOW - dt.timedelta(days=35))
+    card = plan_reviews_card(world.director, NOW)
+    assert card is not None and len(card.context["rows"]) == 2
+    mine = plan_reviews_card(world.clinician_a, NOW)
+    assert mine is not None and len(mine.context["rows"]) == 1
+
+
+def test_recent_plan_is_not_listed_until_a_level_change(world: World) -> None:
+    plan = build_plan(world, at=NOW - dt.timedelta(days=10))
+    assert plan_reviews_card(world.clinician_a, NOW) is None
+    LevelOfCareChange.objects.create(
+        episode=plan.episode,
+        level_of_care=level("2.5"),
+        starts_on=dt.date(2026, 11, 20),
+        reason="Step up",
+        changed_by=world.clinician_a,
+        created_at=NOW,
+    )
+    card = plan_reviews_card(world.clinician_a, NOW)
+    assert card is not None
+    row = card.context["rows"][0]
+    assert row.due.reason == "level_change" and row.due.due_on == dt.date(2026, 11, 20) and row.overdue
+
+
+def test_soon_due_review_is_listed_but_not_overdue(world: World) -> None:
+    build_plan(world, at=NOW - dt.timedelta(days=25))
+    card = plan_reviews_card(world.clinician_a, NOW)
+    assert card is not None and not card.context["rows"][0].overdue and card.context["overdue"] == 0
+
+
+@override_settings(CADENCE_DASHBOARD_CARDS=CARD)
+def test_home_page_shows_the_card(world: World, client_for: ClientFor) -> None:
+    plan = overdue_plan(world)
+    assert [c.key for c in cards_for(world.clinician_a, NOW)] == ["plan-reviews"]
+    page = client_for(world.clinician_a).get("/").content.decode()
+    assert "Plan reviews due" in page and f'href="/plans/{plan.pk}/"' in page and "Overdue since 13 Nov" in page
+
+
+@override_settings(CADENCE_CHART_PANELS=PANELS)
+def test_chart_shows_the_link_and_the_goals(world: World, client_for: ClientFor) -> None:
+    plan = build_plan(world)
+    panels = chart_panels_for(world.clinician_a, plan.participant, NOW)
+    assert [c.key for c in panels["links"]] == ["plan-link"] and [c.key for c in panels["main"]] == ["plan-goals"]
+    page = client_for(world.clinician_a).get(f"/participants/{plan.participant_id}/").content.decode()
+    assert f'href="/plans/participant/{plan.participant_id}/">Treatment plan</a>' in page
+    assert "I want to stay sober for my kids" in page and "next review 23 Dec 2026" in page
+    desk = client_for(world.frontdesk).get(f"/participants/{plan.participant_id}/").content.decode()
+    assert "I want to stay sober" not in desk and "Treatment plan</a>" not in desk
+    assert PlanRevision.objects.filter(plan=plan).count() == 1
