@@ -37,7 +37,10 @@ demo: setup pdf-libs
 	else \
 	  $(PY) manage.py seed_schedule_demo --weeks 2 >/dev/null && \
 	  $(PY) manage.py seed_attendance_demo --weeks 8 && \
-	  $(PY) manage.py seed_measures --if-empty; \
+	  $(PY) manage.py seed_measures --if-empty && \
+	  $(PY) manage.py seed_plans_demo --if-empty && \
+	  $(PY) manage.py seed_safetyplans_demo --if-empty && \
+	  $(PY) manage.py seed_safety_demo --if-empty; \
 	fi
 	@echo ""
 	@echo "  Cadence demo: http://127.0.0.1:$(PORT)/"

@@ -216,9 +216,31 @@ CADENCE_CALENDAR_PAST_DAYS = env_int("CADENCE_CALENDAR_PAST_DAYS", 30)
 CADENCE_CALENDAR_FUTURE_DAYS = env_int("CADENCE_CALENDAR_FUTURE_DAYS", 120)
 
 # Home-dashboard cards other apps contribute (see cadence.core.cards), in no particular order.
-CADENCE_DASHBOARD_CARDS: list[str] = []
+CADENCE_DASHBOARD_CARDS: list[str] = [
+    "cadence.safety.cards.crisis_card",
+    "cadence.safety.cards.notifications_card",
+    "cadence.plans.cards.plan_reviews_card",
+]
 # Panels other apps add to a participant's chart (banner, link row, cards), in no particular order.
-CADENCE_CHART_PANELS: list[str] = []
+CADENCE_CHART_PANELS: list[str] = [
+    "cadence.safety.cards.risk_banner",
+    "cadence.plans.cards.plan_link_panel",
+    "cadence.plans.cards.plan_goals_panel",
+    "cadence.safetyplans.cards.safety_plan_link_panel",
+    "cadence.safetyplans.cards.safety_plan_panel",
+]
+
+# Crisis events: a high-severity event unacknowledged this long escalates to the on-call clinician, and
+# after as long again to the program director. E-mails carry no clinical details, only a link.
+CADENCE_CRISIS_ACK_MINUTES = env_int("CADENCE_CRISIS_ACK_MINUTES", 15)
+CADENCE_CRISIS_ESCALATION_MINUTES = env_int("CADENCE_CRISIS_ESCALATION_MINUTES", CADENCE_CRISIS_ACK_MINUTES)
+CADENCE_CRISIS_EMAIL = env_bool("CADENCE_CRISIS_EMAIL", True)
+# The address staff reach Cadence at, for links in e-mails (e.g. https://cadence.example.org).
+CADENCE_BASE_URL = os.environ.get("CADENCE_BASE_URL", "")
+
+# Treatment plans: review every N days (and at any level-of-care change); "soon" on the dashboard.
+CADENCE_PLAN_REVIEW_DAYS = env_int("CADENCE_PLAN_REVIEW_DAYS", 30)
+CADENCE_PLAN_REVIEW_SOON_DAYS = env_int("CADENCE_PLAN_REVIEW_SOON_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -17,4 +17,5 @@ def cadence(request: HttpRequest) -> dict[str, Any]:
         "can_register": has_capability(role, Capability.REGISTER_PARTICIPANT),
         "can_configure": has_capability(role, Capability.MANAGE_CONFIGURATION),
         "can_see_alerts": has_capability(role, Capability.EDIT_CLINICAL),
+        "can_see_crisis": has_capability(role, Capability.READ_CLINICAL_RECORD),
     }

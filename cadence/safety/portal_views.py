@@ -1,0 +1,108 @@
+"""The participant's help page at /me/help/: crisis lines, their own contacts, their safety plan, and the
+"Tell my care team I need help now" button (with a confirmation step) that raises a high-severity crisis
+event. The participant is always the signed-in login's own record, never taken from the URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cadence.accounts.models import Role, User
+from cadence.participants.models import Participant
+from cadence.portal.views import LANGUAGE_KEY
+from cadence.portal.wording import language_of, words
+
+from .actions import raise_crisis_event
+from .conf import ack_minutes
+from .models import CrisisEvent, CrisisSource, EventStatus, Severity
+from .wording import help_words
+
+PLAN_TEMPLATE = "safetyplans/_portal_plan.html"
+HELP_SUMMARY = 'The participant pressed "I need help now" in the portal.'
+
+
+def _participant(request: HttpRequest) -> tuple[User, Participant, str]:
+    """The signed-in participant's login, record and language; 403 for anyone else."""
+    user = request.user
+    if not isinstance(user, User) or user.role != Role.PARTICIPANT or not user.is_active:
+        raise PermissionDenied("The portal is for participants.")
+    participant = Participant.objects.filter(portal_user=user).first()
+    if participant is None:
+        raise PermissionDenied("This login is not linked to a participant.")
+    return user, participant, language_of(request.session.get(LANGUAGE_KEY), participant.language)
+
+
+def _page(request: HttpRequest, template: str, lang: str, **context: Any) -> HttpResponse:
+    return render(request, template, {"lang": lang, "t": words(lang), "h": help_words(lang), **context})
+
+
+def _current_plan(participant: Participant) -> tuple[object | None, str | None]:
+    """The participant's current safety plan and the template that shows it (it also says when there is
+    none), once the safety-plan app provides them (``cadence.safetyplans.queries.current_plan_for``)."""
+    try:
+        from cadence.safetyplans.queries import current_plan_for  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None, None
+    try:
+        get_template(PLAN_TEMPLATE)
+    except TemplateDoesNotExist:
+        return current_plan_for(participant), None
+    return current_plan_for(participant), PLAN_TEMPLATE
+
+
+def _tel(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
+@require_GET
+def help_view(request: HttpRequest) -> HttpResponse:
+    _user, participant, lang = _participant(request)
+    plan, plan_template = _current_plan(participant)
+    contacts = [(c, _tel(c.phone)) for c in participant.emergency_contacts.all()]
+    return _page(request, "safety/portal_help.html", lang, contacts=contacts, plan=plan, plan_template=plan_template)
+
+
+@require_http_methods(["GET", "POST"])
+def tell_view(request: HttpRequest) -> HttpResponse:
+    """POST from the help page asks for confirmation; POST with ``confirm=yes`` raises the event."""
+    user, participant, lang = _participant(request)
+    if request.method == "GET":
+        return redirect("safety_portal:help")
+    if request.POST.get("confirm") != "yes":
+        return _page(request, "safety/portal_confirm.html", lang)
+    raise_crisis_event(
+        participant=participant,
+        severity=Severity.HIGH,
+        source=CrisisSource.PARTICIPANT,
+        summary=HELP_SUMMARY,
+        at=timezone.now(),
+        by=user,
+    )
+    return redirect("safety_portal:sent")
+
+
+@require_GET
+def sent_view(request: HttpRequest) -> HttpResponse:
+    """What happens next, and whether the care team has acknowledged the latest request."""
+    _user, participant, lang = _participant(request)
+    latest = (
+        CrisisEvent.objects.filter(participant=participant, source=CrisisSource.PARTICIPANT)
+        .order_by("-raised_at", "-pk")
+        .first()
+    )
+    h = help_words(lang)
+    if latest is None:
+        return redirect("safety_portal:help")
+    status = {
+        EventStatus.RAISED: h["status_raised"],
+        EventStatus.RESOLVED: h["status_done"],
+    }.get(EventStatus(latest.status), h["status_seen"])
+    next_text = h["sent_next"].format(minutes=ack_minutes())
+    return _page(request, "safety/portal_sent.html", lang, status=status, next_text=next_text)
