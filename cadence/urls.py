@@ -20,6 +20,7 @@ urlpatterns = [
     path("safety-plans/", include("cadence.safetyplans.urls")),
     path("me/help/", include("cadence.safety.portal_urls")),
     path("me/safety-plan/", include("cadence.safetyplans.portal_urls")),
+    path("me/plan/", include("cadence.plans.portal_urls")),
     path("me/", include("cadence.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
