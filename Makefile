@@ -38,6 +38,7 @@ demo: setup pdf-libs
 	  $(PY) manage.py seed_schedule_demo --weeks 2 >/dev/null && \
 	  $(PY) manage.py seed_attendance_demo --weeks 8 && \
 	  $(PY) manage.py seed_measures --if-empty && \
+	  $(PY) manage.py seed_notes_demo --if-empty && \
 	  $(PY) manage.py seed_plans_demo --if-empty && \
 	  $(PY) manage.py seed_safetyplans_demo --if-empty && \
 	  $(PY) manage.py seed_safety_demo --if-empty; \

@@ -219,12 +219,15 @@ CADENCE_CALENDAR_FUTURE_DAYS = env_int("CADENCE_CALENDAR_FUTURE_DAYS", 120)
 CADENCE_DASHBOARD_CARDS: list[str] = [
     "cadence.safety.cards.crisis_card",
     "cadence.safety.cards.notifications_card",
+    "cadence.notes.cards.notes_to_sign",
+    "cadence.notes.cards.notes_to_cosign",
     "cadence.plans.cards.plan_reviews_card",
 ]
 # Panels other apps add to a participant's chart (banner, link row, cards), in no particular order.
 CADENCE_CHART_PANELS: list[str] = [
     "cadence.safety.cards.risk_banner",
     "cadence.plans.cards.plan_link_panel",
+    "cadence.notes.cards.notes_link",
     "cadence.plans.cards.plan_goals_panel",
     "cadence.safetyplans.cards.safety_plan_link_panel",
     "cadence.safetyplans.cards.safety_plan_panel",
@@ -237,6 +240,9 @@ CADENCE_CRISIS_ESCALATION_MINUTES = env_int("CADENCE_CRISIS_ESCALATION_MINUTES",
 CADENCE_CRISIS_EMAIL = env_bool("CADENCE_CRISIS_EMAIL", True)
 # The address staff reach Cadence at, for links in e-mails (e.g. https://cadence.example.org).
 CADENCE_BASE_URL = os.environ.get("CADENCE_BASE_URL", "")
+
+# Clinical notes: unsigned this many hours after the session ends, a note shows on its author's dashboard.
+CADENCE_NOTE_SIGN_HOURS = env_int("CADENCE_NOTE_SIGN_HOURS", 24)
 
 # Treatment plans: review every N days (and at any level-of-care change); "soon" on the dashboard.
 CADENCE_PLAN_REVIEW_DAYS = env_int("CADENCE_PLAN_REVIEW_DAYS", 30)
