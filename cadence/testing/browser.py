@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CADENCE_CHROMIUM", "/usr/bin/chromium")
@@ -91,3 +92,60 @@ def running_server(participants: int = 40, extra: Sequence[Sequence[str]] = ()) 
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+class WatchedBrowser:
+    """A Chromium whose pages record script errors, CSP violations and missing assets (any non-document
+    response of 400 or more; pages themselves may answer 404 on purpose) into ``errors``."""
+
+    def __init__(self, browser: Any, base_url: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.errors: list[str] = []
+
+    def page(self, viewport: dict[str, int] | None = None) -> Any:
+        """A page in a fresh context (its own cookies: one signed-in user per page)."""
+        context = self.browser.new_context(base_url=self.base_url, viewport=viewport or {"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.on("console", self._on_console)
+        tab.on("response", self._on_response)
+        return tab
+
+    def _on_console(self, msg: Any) -> None:
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            self.errors.append(msg.text)
+
+    def _on_response(self, response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.errors.append(f"{response.status} {response.url}")
+
+
+@contextmanager
+def watched_browser(base_url: str) -> Iterator[WatchedBrowser]:
+    """Debian's Chromium through Playwright; on exit, fails the test if any page recorded an error."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_playwright() as pw:
+        watched = WatchedBrowser(pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS), base_url)
+        try:
+            yield watched
+        finally:
+            watched.browser.close()
+    assert not watched.errors, f"browser errors (CSP, script or missing asset): {watched.errors}"
+
+
+@contextmanager
+def watched_page(base_url: str, viewport: dict[str, int] | None = None) -> Iterator[Any]:
+    """One page of a ``watched_browser``."""
+    with watched_browser(base_url) as browser:
+        yield browser.page(viewport)
+
+
+def sign_in(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form and wait for the landing page."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")

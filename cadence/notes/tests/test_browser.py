@@ -3,13 +3,13 @@ note from the co-sign queue; the supervisee fixes a section (htmx save, no page 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from cadence.testing.browser import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, running_server
+from cadence.testing.browser import CHROMIUM, running_server, sign_in, watched_page
 
 pytestmark = pytest.mark.browser
 SEEDS = [["seed_schedule_demo", "--weeks", "1"], ["seed_attendance_demo", "--weeks", "1"], ["seed_notes_demo"]]
@@ -24,35 +24,9 @@ def base_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def page(base_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        tab.on(
-            "response",
-            lambda r: (
-                errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                else None
-            ),
-        )
+def page(base_url: str) -> Iterator[Any]:
+    with watched_page(base_url) as tab:
         yield tab
-        browser.close()
-        assert not errors, f"browser errors (CSP, script or missing asset): {errors}"
-
-
-def sign_in(p: object, username: str) -> None:
-    p.goto("/accounts/login/")  # type: ignore[attr-defined]
-    p.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
-    p.get_by_label("Password").fill(DEMO_PASSWORD)  # type: ignore[attr-defined]
-    p.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    p.wait_for_url("**/")  # type: ignore[attr-defined]
 
 
 def test_supervisor_returns_a_group_note_and_the_supervisee_fixes_and_signs_it(page: object) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from cadence.testing.browser import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, running_server
+from cadence.testing.browser import CHROMIUM, running_server, sign_in, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,43 +24,9 @@ def base_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def page(base_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on(
-            "console",
-            lambda msg: (
-                errors.append(msg.text)
-                if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-                else None
-            ),
-        )
-        # Pages may answer 404 on purpose; their scripts, styles and icons must not.
-        tab.on(
-            "response",
-            lambda r: (
-                errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                else None
-            ),
-        )
+def page(base_url: str) -> Iterator[Any]:
+    with watched_page(base_url) as tab:
         yield tab
-        browser.close()
-        assert not errors, f"browser errors (CSP, script or missing asset): {errors}"
-
-
-def sign_in(page: object, username: str) -> None:
-    page.goto("/accounts/login/")  # type: ignore[attr-defined]
-    page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
-    page.get_by_label("Password").fill(DEMO_PASSWORD)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    page.wait_for_url("**/")  # type: ignore[attr-defined]
 
 
 def test_front_desk_registers_admits_and_finds_the_participant_on_the_caseload(page: object) -> None:

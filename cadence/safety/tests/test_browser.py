@@ -3,14 +3,13 @@ clinician with access sees the crisis event."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cadence.testing.browser import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, running_server
+from cadence.testing.browser import CHROMIUM, running_server, sign_in, watched_browser
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -27,51 +26,13 @@ def base_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def browser(base_url: str) -> Iterator[tuple[Any, list[str]]]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    errors: list[str] = []
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium, errors
-        chromium.close()
-    assert not errors, f"browser errors (CSP, script or missing asset): {errors}"
+def test_the_participants_help_button_raises_an_event_the_clinician_sees(base_url: str) -> None:
+    with watched_browser(base_url) as browser:
+        the_participant_asks_for_help(browser.page(PHONE))
+        the_clinician_sees_and_acknowledges(browser.page())
 
 
-def new_page(chromium: Any, base_url: str, errors: list[str], viewport: dict[str, int]) -> Any:
-    page = chromium.new_context(base_url=base_url, viewport=viewport).new_page()
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    page.on(
-        "response",
-        lambda r: (
-            errors.append(f"{r.status} {r.url}") if r.status >= 400 and r.request.resource_type != "document" else None
-        ),
-    )
-    return page
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-
-
-def test_the_participants_help_button_raises_an_event_the_clinician_sees(
-    base_url: str, browser: tuple[Any, list[str]]
-) -> None:
-    chromium, errors = browser
-    phone = new_page(chromium, base_url, errors, PHONE)
+def the_participant_asks_for_help(phone: Any) -> None:
     sign_in(phone, "participant")
     phone.goto("/me/")
     phone.locator("#portal-language").select_option("en")  # the demo participant may read Spanish
@@ -85,7 +46,8 @@ def test_the_participants_help_button_raises_an_event_the_clinician_sees(
     phone.get_by_role("heading", name="Your care team has been told").wait_for()
     assert "waiting for your care team" in phone.content()
 
-    desk = new_page(chromium, base_url, errors, {"width": 1280, "height": 900})
+
+def the_clinician_sees_and_acknowledges(desk: Any) -> None:
     sign_in(desk, "clinician")
     desk.goto("/safety/")
     row = desk.locator("tr", has_text="Participant (help button)")

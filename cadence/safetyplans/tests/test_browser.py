@@ -7,10 +7,11 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from cadence.testing.browser import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, running_server
+from cadence.testing.browser import CHROMIUM, running_server, sign_in, watched_page
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("CADENCE_SCREENSHOTS", "")
@@ -25,52 +26,16 @@ def base_url() -> Iterator[str]:
         yield url
 
 
-def _page(base_url: str, viewport: dict[str, int]) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=base_url, viewport=viewport)
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on(
-            "console",
-            lambda msg: (
-                errors.append(msg.text)
-                if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-                else None
-            ),
-        )
-        tab.on(
-            "response",
-            lambda r: (
-                errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                else None
-            ),
-        )
+@pytest.fixture
+def page(base_url: str) -> Iterator[Any]:
+    with watched_page(base_url) as tab:
         yield tab
-        browser.close()
-        assert not errors, f"browser errors (CSP, script or missing asset): {errors}"
 
 
 @pytest.fixture
-def page(base_url: str) -> Iterator[object]:
-    yield from _page(base_url, {"width": 1280, "height": 900})
-
-
-@pytest.fixture
-def phone(base_url: str) -> Iterator[object]:
-    yield from _page(base_url, {"width": 390, "height": 844})
-
-
-def sign_in(page: object, username: str) -> None:
-    page.goto("/accounts/login/")  # type: ignore[attr-defined]
-    page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
-    page.get_by_label("Password").fill(DEMO_PASSWORD)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    page.wait_for_url(re.compile(r".*/(me/)?$"))  # type: ignore[attr-defined]
+def phone(base_url: str) -> Iterator[Any]:
+    with watched_page(base_url, {"width": 390, "height": 844}) as tab:
+        yield tab
 
 
 def _shot(page: object, name: str) -> None:
