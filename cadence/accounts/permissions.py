@@ -20,6 +20,11 @@ class Capability(StrEnum):
     MANAGE_CONFIGURATION = "manage_configuration"
     SEE_ALL_PROGRAMS = "see_all_programs"
     MANAGE_SCHEDULE = "manage_schedule"  # templates, closures, building and publishing plans
+    # Attendance and billing.
+    TAKE_ATTENDANCE = "take_attendance"  # rosters, kiosk, participants' check-in PINs
+    RECORD_OUTREACH = "record_outreach"
+    MANAGE_AUTHORIZATIONS = "manage_authorizations"
+    VIEW_BILLING = "view_billing"  # billable days and their export
     # Clinical record (treatment plans, notes, safety plans): reading is separate from writing so that
     # billing and front desk (minimum necessary) never read clinical content.
     READ_CLINICAL_RECORD = "read_clinical_record"
@@ -54,6 +59,8 @@ _CLINICIAN_RECORD = frozenset(
         Capability.COSIGN_NOTES,
         Capability.RAISE_RISK_FLAG,
         Capability.RESPOND_TO_CRISIS,
+        Capability.TAKE_ATTENDANCE,
+        Capability.RECORD_OUTREACH,
     }
 )
 
@@ -67,6 +74,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.MANAGE_CURRICULA,
         Capability.MANAGE_ON_CALL,
         Capability.VIEW_CRISIS_REPORT,
+        Capability.MANAGE_AUTHORIZATIONS,
+        Capability.VIEW_BILLING,
     },
     Role.CLINICIAN: _CLINICAL | _CLINICIAN_RECORD,
     # Intake staff register referrals and admit; clinical changes and discharge are clinicians' calls.
@@ -78,6 +87,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.ADMIT,
             Capability.VIEW_STAFF,
             Capability.RAISE_RISK_FLAG,
+            Capability.TAKE_ATTENDANCE,
         }
     ),
     Role.BILLING: frozenset(
@@ -86,6 +96,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_DEMOGRAPHICS,
             Capability.SEE_ALL_PROGRAMS,
             Capability.RAISE_RISK_FLAG,
+            Capability.MANAGE_AUTHORIZATIONS,
+            Capability.VIEW_BILLING,
         }
     ),
     # Read-only across the organization (clinical record included), plus the audit log.

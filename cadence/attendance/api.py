@@ -127,7 +127,10 @@ class WeekOut(Schema):
     required_days: int
     minutes: int
     days: int
-    minutes_by_service: dict[str, int]
+    minutes_by_service: dict[str, int] = Field(..., description="Counted minutes by service type code")
+    minutes_by_category: dict[str, int] = Field(
+        ..., description="Counted minutes by category: group, individual, family, psychoeducation, other"
+    )
     uncounted_minutes: int
     program_cancelled_minutes: int
     excused_absences: int
@@ -151,6 +154,7 @@ def week_out(w: WeekLedger) -> dict[str, Any]:
         "minutes": w.minutes,
         "days": w.days,
         "minutes_by_service": dict(w.minutes_by_service),
+        "minutes_by_category": {c.category.key: c.minutes for c in w.by_category},
         "uncounted_minutes": w.uncounted_minutes,
         "program_cancelled_minutes": w.program_cancelled_minutes,
         "excused_absences": w.excused_absences,

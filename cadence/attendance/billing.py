@@ -139,11 +139,33 @@ def billable_days(
     """Every service day with its rule, authorization, units and flags, in participant and date order.
     ``note_signed`` None: the signed-note rule is off. Units are charged to authorizations in date order,
     so pass all service days of an authorization's window to get its usage right."""
+    out: list[BillableDay] = []
+    _walk(days, rules=rules, authorizations=authorizations, note_signed=note_signed, out=out)
+    return out
+
+
+def units_used_by_authorization(
+    days: Sequence[ServiceDay], *, rules: Sequence[BillingRule], authorizations: Sequence[AuthWindow]
+) -> dict[int, int]:
+    """``units_used(billable_days(...))`` without building the days and their messages (the authorization
+    board only needs the totals; the signed-note rule does not change units already charged)."""
+    return dict(_walk(days, rules=rules, authorizations=authorizations, note_signed=None, out=None))
+
+
+def _walk(
+    days: Sequence[ServiceDay],
+    *,
+    rules: Sequence[BillingRule],
+    authorizations: Sequence[AuthWindow],
+    note_signed: Callable[[int, dt.date], bool] | None,
+    out: list[BillableDay] | None,
+) -> dict[int, int]:
+    """The rules of the module docstring over every day, in participant and date order; appends each
+    day to ``out`` (unless None) and returns the units charged to each authorization."""
     by_participant: dict[int, list[AuthWindow]] = defaultdict(list)
     for window in authorizations:
         by_participant[window.participant_id].append(window)
     used: dict[int, int] = defaultdict(int)
-    out: list[BillableDay] = []
     chosen: dict[tuple[int | None, str | None, str], BillingRule | None] = {}
 
     def rule_for(payer_id: int | None, level_code: str | None, billing_code: str) -> BillingRule | None:
@@ -159,32 +181,39 @@ def billable_days(
             rule = rule_for(item.payer_id, item.level_code, auth.billing_code)
         if rule is None:
             rule = rule_for(item.payer_id, item.level_code, "")
-        flags: list[Flag] = []
+        reasons: list[Reason] = []
         if rule is None:
-            flags.append(Flag(Reason.NO_RULE, f"No billing rule for level {item.level_code or 'unknown'}."))
+            reasons.append(Reason.NO_RULE)
         else:
             if item.minutes < rule.min_minutes:
-                flags.append(
-                    Flag(Reason.TOO_FEW_MINUTES, f"{item.minutes} of the {rule.min_minutes} minutes required.")
-                )
+                reasons.append(Reason.TOO_FEW_MINUTES)
             if rule.requires_authorization and auth is None:
-                flags.append(Flag(Reason.OUTSIDE_AUTHORIZATION, f"No authorization covers {item.day:%d %b %Y}."))
-            if auth is not None and not flags and used[auth.id] + rule.units_per_day > auth.units_authorized:
-                flags.append(
-                    Flag(
-                        Reason.AUTHORIZATION_EXHAUSTED,
-                        f"All {auth.units_authorized} units of authorization {auth.number} are used.",
-                    )
-                )
+                reasons.append(Reason.OUTSIDE_AUTHORIZATION)
+            if auth is not None and not reasons and used[auth.id] + rule.units_per_day > auth.units_authorized:
+                reasons.append(Reason.AUTHORIZATION_EXHAUSTED)
             if note_signed is not None and rule.requires_signed_note and not note_signed(item.participant_id, item.day):
-                flags.append(Flag(Reason.NO_SIGNED_NOTE, "No signed note for this day."))
-        units = rule.units_per_day if rule is not None and not flags else 0
+                reasons.append(Reason.NO_SIGNED_NOTE)
+        units = rule.units_per_day if rule is not None and not reasons else 0
         if auth is not None and units:
             used[auth.id] += units
-        out.append(
-            BillableDay(item.participant_id, item.day, item.minutes, item.payer_id, rule, auth, units, tuple(flags))
-        )
-    return out
+        if out is not None:
+            flags = tuple(Flag(reason, _message(reason, item, rule, auth)) for reason in reasons)
+            out.append(
+                BillableDay(item.participant_id, item.day, item.minutes, item.payer_id, rule, auth, units, flags)
+            )
+    return used
+
+
+def _message(reason: Reason, item: ServiceDay, rule: BillingRule | None, auth: AuthWindow | None) -> str:
+    if reason == Reason.NO_RULE:
+        return f"No billing rule for level {item.level_code or 'unknown'}."
+    if reason == Reason.TOO_FEW_MINUTES and rule is not None:
+        return f"{item.minutes} of the {rule.min_minutes} minutes required."
+    if reason == Reason.OUTSIDE_AUTHORIZATION:
+        return f"No authorization covers {item.day:%d %b %Y}."
+    if reason == Reason.AUTHORIZATION_EXHAUSTED and auth is not None:
+        return f"All {auth.units_authorized} units of authorization {auth.number} are used."
+    return "No signed note for this day."
 
 
 def units_used(days: Sequence[BillableDay]) -> dict[int, int]:

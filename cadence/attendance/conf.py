@@ -67,9 +67,20 @@ def authorization_board_expired_days() -> int:
 
 
 def billing_signed_note_rule_enabled() -> bool:
-    """The "no signed note" billing rule; off until clinical notes exist (issue 4)."""
+    """The "no signed note" billing rule for payer rules that ask for it (`PayerRule.requires_signed_note`):
+    off by default; the notes app answers it (`cadence.notes.queries.note_signed_on_day`, one query per day)."""
     return bool(getattr(settings, "CADENCE_BILLING_REQUIRE_SIGNED_NOTE", False))
 
 
 def board_page_size() -> int:
     return _int("CADENCE_ATTENDANCE_BOARD_PAGE_SIZE", 50)
+
+
+def nightly_ledger_weeks() -> int:
+    """Weeks of the weekly ledger cache the nightly run rebuilds (the current week and those before)."""
+    return max(1, _int("CADENCE_NIGHTLY_LEDGER_WEEKS", 2))
+
+
+def nightly_hour() -> int:
+    """Hour (0-23, in ``settings.TIME_ZONE``) at which the worker runs the self-scheduling nightly task."""
+    return _int("CADENCE_NIGHTLY_HOUR", 2)

@@ -33,6 +33,7 @@ from cadence.scheduling.models import Booking, BookingSource, ServiceType, Sessi
 from .actions.outreach import ensure_default_rules
 from .models import Attendance, AttendanceCode, AttendanceStatus, Authorization, AuthorizationUnit
 from .rules import CODE_ALPHABET, CODE_LENGTH, week_start_of
+from .weekly import rebuild_weekly_ledgers
 
 BATCH = 2000
 BLOCK = 90
@@ -50,6 +51,7 @@ class AttendanceDemoSummary:
     rules: int = 0
     codes: list[tuple[str, str]] = field(default_factory=list)  # (record number, code)
     authorizations: int = 0
+    ledger_weeks: int = 0
     seconds: float = 0.0
 
 
@@ -101,6 +103,9 @@ def seed_attendance(
             summary.codes = _seed_codes(codes, now, say)
         if authorizations:
             summary.authorizations = _seed_authorizations(now, rng, say)
+        # The marks were bulk-created (no action ran): fill the weekly ledger cache from them.
+        summary.ledger_weeks = rebuild_weekly_ledgers(at=now, weeks=None)
+        say(f"  wrote {summary.ledger_weeks} weekly ledger rows")
         record(
             action=AuditAction.CREATE,
             actor=None,

@@ -21,7 +21,7 @@ from cadence.programs.models import Site
 
 from . import actions, conf, queries
 from .forms import KioskForm
-from .rules import KIOSK_ROLES, AttendanceError, require_role
+from .rules import KIOSK_ROLES, AttendanceError, may, require_role, roles_with
 
 KIOSK_KEY = "attendance_kiosk"
 FLASH_KEY = "attendance_kiosk_flash"
@@ -41,7 +41,7 @@ def unlocked_by(request: HttpRequest, site: Site, now: dt.datetime) -> User | No
     by = state.get("by")
     if not isinstance(by, int):
         return None
-    return User.objects.filter(pk=by, is_active=True, role__in=KIOSK_ROLES).first()
+    return User.objects.filter(pk=by, is_active=True, role__in=roles_with(KIOSK_ROLES)).first()
 
 
 def _site(site_id: int) -> Site:
@@ -95,7 +95,7 @@ def _locked(request: HttpRequest, site: Site) -> HttpResponse:
     staff = isinstance(user, User) and user.is_active and user.role in STAFF_ROLES
     if isinstance(user, User) and staff:
         queries.get_site_for(user, site.pk)  # 404 (audited) for a site out of scope
-    context = {"site": site, "staff": staff, "may_unlock": staff and getattr(user, "role", "") in KIOSK_ROLES}
+    context = {"site": site, "staff": staff, "may_unlock": staff and may(user, KIOSK_ROLES)}
     return render(request, "attendance/kiosk_locked.html", context, status=200 if staff else 403)
 
 

@@ -74,6 +74,61 @@ RISK_ORDER = {
 }
 
 
+class ServiceCategory(NamedTuple):
+    key: str
+    abbreviation: str
+    label: str
+
+
+GROUP = ServiceCategory("group", "G", "Group therapy")
+INDIVIDUAL = ServiceCategory("individual", "I", "Individual")
+FAMILY = ServiceCategory("family", "F", "Family")
+PSYCHOEDUCATION = ServiceCategory("psychoeducation", "P", "Psychoeducation")
+OTHER = ServiceCategory("other", "O", "Other")
+CATEGORIES = (GROUP, INDIVIDUAL, FAMILY, PSYCHOEDUCATION, OTHER)
+# Service type codes (scheduling's catalog, DOMAIN.md section 2) by category; a code not listed is "other".
+SERVICE_CATEGORY = {
+    **dict.fromkeys(
+        (
+            "process-group",
+            "relapse-prevention",
+            "cbt-skills",
+            "dbt-skills",
+            "mindfulness",
+            "communication-group",
+            "co-occurring",
+            "twelve-step",
+            "aftercare",
+        ),
+        GROUP,
+    ),
+    **dict.fromkeys(("individual", "crisis-intervention", "medication-management", "drug-screen"), INDIVIDUAL),
+    **dict.fromkeys(("family-therapy", "family-education"), FAMILY),
+    **dict.fromkeys(("psychoeducation", "vocational"), PSYCHOEDUCATION),
+}
+
+
+class CategoryMinutes(NamedTuple):
+    category: ServiceCategory
+    minutes: int
+
+    @property
+    def hours_text(self) -> str:
+        """ "6h", "1.5h": compact, for the board."""
+        hours = self.minutes / 60
+        return f"{hours:.0f}h" if self.minutes % 60 == 0 else f"{hours:.1f}h"
+
+
+def by_category(minutes_by_service: Iterable[tuple[str, int]]) -> tuple[CategoryMinutes, ...]:
+    """Counted minutes by service category (group, individual, family, psychoeducation, other), in that
+    order, leaving out empty ones."""
+    sums: dict[str, int] = {}
+    for code, minutes in minutes_by_service:
+        key = SERVICE_CATEGORY.get(code, OTHER).key
+        sums[key] = sums.get(key, 0) + minutes
+    return tuple(CategoryMinutes(c, sums[c.key]) for c in CATEGORIES if sums.get(c.key))
+
+
 @dataclass(frozen=True)
 class LevelPeriod:
     """A level of care in force from ``starts_on`` until the next period; minimums already chosen for
@@ -188,6 +243,15 @@ class WeekLedger:
         return STATUS_LABELS[self.status]
 
     @property
+    def by_category(self) -> tuple[CategoryMinutes, ...]:
+        """Counted minutes by service category (``by_category``): "G 6h · I 1h · F 1h" on the board."""
+        return by_category(self.minutes_by_service)
+
+    @property
+    def breakdown_text(self) -> str:
+        return " · ".join(f"{c.category.abbreviation} {c.hours_text}" for c in self.by_category)
+
+    @property
     def shortfall_minutes(self) -> int:
         return max(0, self.required_minutes - self.minutes)
 
@@ -260,6 +324,7 @@ class WeekTotals:
     minutes: int = 0
     counted_days: set[dt.date] = field(default_factory=set)
     by_service: dict[str, int] = field(default_factory=dict)
+    by_day: dict[dt.date, int] = field(default_factory=dict)
     uncounted_minutes: int = 0
     cancelled_minutes: int = 0
     cancelled_days: set[dt.date] = field(default_factory=set)
@@ -287,6 +352,7 @@ class WeekTotals:
                 self.minutes += minutes
                 if minutes > 0:
                     self.counted_days.add(occurs_on)
+                    self.by_day[occurs_on] = self.by_day.get(occurs_on, 0) + minutes
             else:
                 self.uncounted_minutes += minutes
         elif status == PROGRAM_CANCELLED:
@@ -305,6 +371,64 @@ class WeekTotals:
             self.booked_sessions += count
             self.booked_minutes += minutes
             self.booked_days.add(occurs_on)
+
+
+def day_mask(days: Iterable[dt.date], week_start: dt.date) -> int:
+    """The days of a week as 7 bits (bit 0 = ``week_start``); days outside the week are ignored."""
+    mask = 0
+    for day in days:
+        offset = (day - week_start).days
+        if 0 <= offset < 7:
+            mask |= 1 << offset
+    return mask
+
+
+def days_of_mask(mask: int, week_start: dt.date) -> set[dt.date]:
+    return {week_start + offset * DAY for offset in range(7) if mask >> offset & 1}
+
+
+@dataclass(frozen=True)
+class CachedAttendance:
+    """The attendance part of a week's totals as the cache (``models.WeeklyLedger``) stores it: what
+    depends only on the marks. ``from_totals`` and ``totals`` convert both ways without loss."""
+
+    minutes: int
+    counted_days_mask: int
+    minutes_by_service: dict[str, int]
+    day_minutes: tuple[int, ...]
+    uncounted_minutes: int
+    program_cancelled_minutes: int
+    cancelled_days_mask: int
+    excused_absences: int
+    unexcused_absences: int
+
+    @classmethod
+    def from_totals(cls, totals: WeekTotals, week_start: dt.date) -> CachedAttendance:
+        return cls(
+            minutes=totals.minutes,
+            counted_days_mask=day_mask(totals.counted_days, week_start),
+            minutes_by_service=dict(sorted(totals.by_service.items())),
+            day_minutes=tuple(totals.by_day.get(week_start + offset * DAY, 0) for offset in range(7)),
+            uncounted_minutes=totals.uncounted_minutes,
+            program_cancelled_minutes=totals.cancelled_minutes,
+            cancelled_days_mask=day_mask(totals.cancelled_days, week_start),
+            excused_absences=totals.excused,
+            unexcused_absences=totals.unexcused,
+        )
+
+    def totals(self, week_start: dt.date) -> WeekTotals:
+        """Fresh totals (no bookings yet: add them with ``add_booked``)."""
+        return WeekTotals(
+            minutes=self.minutes,
+            counted_days=days_of_mask(self.counted_days_mask, week_start),
+            by_service=dict(self.minutes_by_service),
+            by_day={week_start + offset * DAY: m for offset, m in enumerate(self.day_minutes) if m},
+            uncounted_minutes=self.uncounted_minutes,
+            cancelled_minutes=self.program_cancelled_minutes,
+            cancelled_days=days_of_mask(self.cancelled_days_mask, week_start),
+            excused=self.excused_absences,
+            unexcused=self.unexcused_absences,
+        )
 
 
 def week_ledger(

@@ -8,16 +8,19 @@ lists of ids, so a program with thousands of participants stays one query per ki
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import gc
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, QuerySet, Sum
+from django.db.models import CharField, Exists, IntegerField, OuterRef, QuerySet
 from django.db.models.functions import Cast
 
 from cadence.participants.models import Episode, EpisodeStatus, LevelOfCareChange
@@ -26,7 +29,6 @@ from cadence.scheduling.models import Booking, BookingStatus, Session, SessionSt
 
 from . import conf
 from .ledger import (
-    DAY,
     WEEK,
     BookedFact,
     EpisodeSpan,
@@ -62,6 +64,21 @@ BOOKED_FIELDS = (
     "session__service_type__code",
     "session__service_type__counts_toward_hours",
 )
+
+
+@contextlib.contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a board is built: it allocates tens of thousands of
+    short-lived, acyclic objects, and the full collections they would trigger walk the whole process heap
+    (Django included), costing more than the board itself. Reference counting still frees everything;
+    the collector runs again as soon as the block ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def midnight(zone: zoneinfo.ZoneInfo, day: dt.date) -> dt.datetime:
@@ -233,46 +250,19 @@ def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def program_week_totals(
-    program: Program, *, week_starts: list[dt.date], at: dt.datetime
-) -> dict[int, dict[dt.date, WeekTotals]]:
-    """Each episode's totals for consecutive weeks of the program in 3 queries whatever the size: the
-    sessions once, the marks grouped in SQL by episode, day and status (not one row per session), and
-    the unmarked bookings as plain ids. The grouping drops the service, so these totals carry no
-    breakdown by service (the board shows none). Rows are read raw (``raw_rows``): this is the board's
-    hot path."""
+def add_booked_totals(
+    program: Program,
+    *,
+    first: dt.date,
+    end: dt.date,
+    at: dt.datetime,
+    bucket: Callable[[int, dt.date], WeekTotals | None],
+) -> None:
+    """Add the program's unmarked bookings of scheduled sessions from ``first`` to ``end`` (local dates,
+    exclusive end) to the totals ``bucket(episode_id, day)`` returns (None: skip): 2 queries, the
+    sessions once and the bookings as plain ids, read raw (the boards' hot path)."""
     zone = program.site.zone
-    first = week_starts[0]
-    lo, hi = midnight(zone, first), midnight(zone, week_starts[-1] + WEEK)
-    days = [first + i * DAY for i in range(7 * len(week_starts))]
-    week_of = {day: first + (i // 7) * WEEK for i, day in enumerate(days)}
-    day_of = {day.isoformat(): day for day in days}
-    totals: dict[int, dict[dt.date, WeekTotals]] = {}
-
-    def bucket(episode_id: int, day: dt.date) -> WeekTotals:
-        weeks = totals.get(episode_id)
-        if weeks is None:
-            weeks = totals[episode_id] = {}
-        start = week_of[day]
-        found = weeks.get(start)
-        if found is None:
-            found = weeks[start] = WeekTotals()
-        return found
-
-    in_range = {"session__program_id": program.pk, "session__starts_at__gte": lo, "session__starts_at__lt": hi}
-    marks = (
-        Attendance.objects.filter(**in_range)
-        .order_by()
-        .annotate(
-            day=Cast("occurs_on", CharField()),
-            counts=Cast("session__service_type__counts_toward_hours", IntegerField()),
-        )
-        .values_list("episode_id", "day", "status", "counts")
-        .annotate(minutes_sum=Sum("minutes"), session_minutes_sum=Sum("session_minutes"), rows=Count("pk"))
-    )
-    for episode_id, raw_day, status, counts, minutes, session_minutes, rows in raw_rows(marks):
-        day = day_of.get(str(raw_day)[:10]) or as_date(raw_day)
-        bucket(episode_id, day).add_mark(day, None, bool(counts), status, minutes, session_minutes, rows)
+    lo, hi = midnight(zone, first), midnight(zone, end)
     session_rows = (
         Session.objects.filter(
             program_id=program.pk, starts_at__gte=lo, starts_at__lt=hi, status=SessionStatus.SCHEDULED
@@ -289,15 +279,21 @@ def program_week_totals(
     sessions: dict[int, tuple[dt.date, int, bool, int]] = {}
     for pk, raw_day, raw_starts, raw_ends, counts in raw_rows(session_rows):
         starts, ends = as_datetime(raw_starts), as_datetime(raw_ends)
-        day = day_of.get(str(raw_day)[:10]) or as_date(raw_day)
-        sessions[pk] = (day, int((ends - starts).total_seconds() // 60), bool(counts), int(ends <= at))
+        sessions[pk] = (
+            as_date(str(raw_day)[:10]),
+            int((ends - starts).total_seconds() // 60),
+            bool(counts),
+            int(ends <= at),
+        )
+    in_range = {"session__program_id": program.pk, "session__starts_at__gte": lo, "session__starts_at__lt": hi}
     booked = unmarked_bookings().filter(**in_range).order_by().values_list("episode_id", "session_id")
     for episode_id, session_id in raw_rows(booked):
         found = sessions.get(session_id)
         if found is not None:
             day, minutes, counts, ended = found
-            bucket(episode_id, day).add_booked(day, counts, minutes, ended)
-    return totals
+            target = bucket(episode_id, day)
+            if target is not None:
+                target.add_booked(day, counts, minutes, ended)
 
 
 # --- One episode over many weeks -------------------------------------------------------------------
@@ -387,7 +383,7 @@ class Board:
     def week_end(self) -> dt.date:
         return self.week_start + WEEK
 
-    @property
+    @functools.cached_property
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
         for row in self.rows:
@@ -409,7 +405,20 @@ def program_board(
     clinician_id: int | None = None,
 ) -> Board:
     """Every admitted participant of the program with this week's and last week's ledger, sorted by risk
-    (7 queries whatever the number of participants)."""
+    (7 queries whatever the number of participants): attendance from the weekly ledger cache, the level
+    history and the unmarked bookings live (``weekly.board_totals``)."""
+    with no_gc_pauses():
+        return _program_board(program, at=at, week_start=week_start, track_id=track_id, clinician_id=clinician_id)
+
+
+def _program_board(
+    program: Program,
+    *,
+    at: dt.datetime,
+    week_start: dt.date | None,
+    track_id: int | None,
+    clinician_id: int | None,
+) -> Board:
     zone = program.site.zone
     today = at.astimezone(zone).date()
     this_start = week_start or week_start_of(today, week_starts_on(program))
@@ -446,7 +455,9 @@ def program_board(
         "episode_id", "starts_on", "level_of_care_id"
     )
     spans = build_spans(facts, changes, all_levels(), program.population)
-    totals = program_week_totals(program, week_starts=[last_start, this_start], at=at)
+    from .weekly import board_totals  # the cache module reads this one's helpers
+
+    totals = board_totals(program, week_starts=[last_start, this_start], at=at)
     board_rows = []
     for row in rows:
         weeks = totals.get(row["id"], {})

@@ -380,3 +380,85 @@ class Authorization(models.Model):
 
     def covers(self, day: dt.date) -> bool:
         return self.starts_on <= day < self.ends_on
+
+
+class WeeklyLedger(models.Model):
+    """A cache of one episode's ledger week (``ledger.WeekLedger``), so that boards read one row per
+    participant and week instead of every mark. Invariant: a row exists for every episode and ledger week
+    (the program's week start) holding at least one attendance mark.
+
+    The attendance columns (minutes, days and their day masks, minutes by service and by day, absences,
+    program cancellations) depend only on the marks: ``mark_attendance`` rewrites the row in the same
+    transaction, so they are always exact. The requirement, bookings and status columns are the ledger as
+    of ``computed_at``: they also depend on the level of care, the bookings and the clock, which change
+    elsewhere; pages recompute those live from the attendance columns (``weekly.board_totals``), and the
+    nightly rebuild (``manage.py rebuild_weekly_ledgers``) rewrites every row of recent weeks.
+    """
+
+    episode = models.ForeignKey("participants.Episode", on_delete=models.CASCADE, related_name="weekly_ledgers")
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="weekly_ledgers")
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="weekly_ledgers")
+    week_start = models.DateField(help_text="First day of the ledger week (site time).")
+    # Attendance (exact).
+    minutes = models.PositiveIntegerField(default=0, help_text="Counted minutes attended.")
+    days = models.PositiveSmallIntegerField(default=0, help_text="Days with counted minutes.")
+    counted_days_mask = models.PositiveSmallIntegerField(default=0, help_text="Bit d: counted minutes on day d.")
+    minutes_by_service = models.JSONField(default=dict, help_text="Counted minutes by service type code.")
+    day_minutes = models.JSONField(default=list, help_text="Counted minutes on each of the 7 days.")
+    uncounted_minutes = models.PositiveIntegerField(default=0)
+    program_cancelled_minutes = models.PositiveIntegerField(default=0)
+    cancelled_days_mask = models.PositiveSmallIntegerField(default=0)
+    excused_absences = models.PositiveSmallIntegerField(default=0)
+    unexcused_absences = models.PositiveSmallIntegerField(default=0)
+    # The ledger as of ``computed_at``.
+    required_minutes = models.PositiveIntegerField(default=0)
+    required_days = models.PositiveSmallIntegerField(default=0)
+    levels = models.CharField(max_length=60, blank=True, help_text="Level codes in force, comma-separated.")
+    booked_minutes = models.PositiveIntegerField(default=0)
+    booked_sessions = models.PositiveSmallIntegerField(default=0)
+    unrecorded_sessions = models.PositiveSmallIntegerField(default=0)
+    projected_minutes = models.PositiveIntegerField(default=0)
+    projected_days = models.PositiveSmallIntegerField(default=0)
+    is_over = models.BooleanField(default=False)
+    short_because_of_program = models.BooleanField(default=False)
+    status = models.CharField(max_length=16)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["episode", "week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "week_start"], name="weekly_ledger_one_per_episode_week"),
+            models.CheckConstraint(
+                condition=Q(counted_days_mask__lte=127) & Q(cancelled_days_mask__lte=127),
+                name="weekly_ledger_masks_are_7_days",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["program", "week_start"], name="weekly_ledger_program_week"),
+            models.Index(fields=["participant", "week_start"], name="weekly_ledger_participant_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week_start} for episode {self.episode_id}: {self.minutes} min ({self.status})"
+
+
+class NightlyRun(models.Model):
+    """One program's nightly attendance run on one local date (site time): the weekly ledger cache rebuilt,
+    then the accountability rules evaluated. At most one per program and local date, so running the
+    nightly command twice (cron and a manual run, two workers) does the work once."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="nightly_runs")
+    local_date = models.DateField(help_text="The site's date when the run started.")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ledgers = models.PositiveIntegerField(default=0, help_text="Weekly ledger rows rewritten.")
+    tasks_opened = models.PositiveIntegerField(default=0, help_text="Outreach tasks opened.")
+
+    class Meta:
+        ordering = ["-local_date", "program"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "local_date"], name="nightly_run_one_per_program_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Nightly run of program {self.program_id} on {self.local_date}"

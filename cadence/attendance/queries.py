@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Sum
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Cast
 
 from cadence.accounts.models import User
@@ -26,7 +27,16 @@ from cadence.scheduling.queries import SESSION_RELATIONS
 from cadence.scheduling.queries import get_session_for as get_session_for  # one reader for both apps
 
 from . import billing, conf, utilization
-from .ledger_data import EpisodeFacts, all_levels, as_date, build_spans, raw_rows
+from .ledger import WeekLedger, WeekTotals, ledger_from_totals
+from .ledger_data import (
+    EpisodeFacts,
+    all_levels,
+    as_date,
+    build_spans,
+    no_gc_pauses,
+    raw_rows,
+    week_starts_on,
+)
 from .models import (
     Attendance,
     AttendanceStatus,
@@ -36,7 +46,10 @@ from .models import (
     OutreachStatus,
     OutreachTask,
     PayerRule,
+    WeeklyLedger,
 )
+from .rules import week_start_of
+from .weekly import cached_of
 
 
 def audit_read(user: User, *, what: str, object_type: str, object_id: object = "", count: int | None = None) -> None:
@@ -48,10 +61,11 @@ def audit_read(user: User, *, what: str, object_type: str, object_id: object = "
 
 
 def session_note_signed(session_id: int, participant_id: int) -> bool:
-    """Whether the session's clinical note for the participant is signed. Notes do not exist yet, so this
-    is always False and the "changes after signing need a reason" rule never applies; the notes app
-    will answer here (the rule itself is ``rules.check_change_allowed``)."""
-    return False
+    """Whether the participant's clinical note of the session is signed (the notes app answers), which
+    makes "changes after signing need a reason" (``rules.check_change_allowed``) apply."""
+    from cadence.notes.queries import note_signed_for  # notes reads attendance: import when called
+
+    return note_signed_for(session_id, participant_id)
 
 
 # --- Scope ---------------------------------------------------------------------------------------
@@ -141,6 +155,7 @@ class RosterRow:
     booking: Booking | None
     attendance: Attendance | None
     check_in: KioskCheckIn | None
+    week: WeekLedger | None = None  # the participant's hours in the session's ledger week (no bookings)
 
     @property
     def on_roster(self) -> bool:
@@ -184,10 +199,54 @@ def roster(session: Session, *, participant_id: int | None = None) -> list[Roste
     for check_in in check_ins:
         row = rows.setdefault(check_in.participant_id, RosterRow(check_in.participant, None, None, None, None))
         row.check_in = check_in
+    weeks = roster_weeks(session, [r.episode_id for r in rows.values() if r.episode_id is not None])
+    for row in rows.values():
+        row.week = weeks.get(row.episode_id) if row.episode_id is not None else None
     return sorted(
         rows.values(),
         key=lambda r: (r.participant.legal_last_name.lower(), r.participant.display_name.lower(), r.participant.pk),
     )
+
+
+def roster_weeks(session: Session, episode_ids: list[int]) -> dict[int, WeekLedger]:
+    """Hours and days so far in the ledger week of the session for each episode, against the minimum of
+    their level of care: the cached attendance (``WeeklyLedger``) and the live level history, without the
+    projection from bookings (the roster shows hours, not the status). 5 queries whatever the size."""
+    program = session.program
+    week_start = week_start_of(session.occurs_on, week_starts_on(program))
+    cached = {
+        row.episode_id: row
+        for row in WeeklyLedger.objects.filter(episode_id__in=episode_ids, week_start=week_start).only(
+            "episode_id",
+            "minutes",
+            "counted_days_mask",
+            "minutes_by_service",
+            "day_minutes",
+            "uncounted_minutes",
+            "program_cancelled_minutes",
+            "cancelled_days_mask",
+            "excused_absences",
+            "unexcused_absences",
+        )
+    }
+    facts = [
+        EpisodeFacts(pk, admitted_on, discharged_on, level_id)
+        for pk, admitted_on, discharged_on, level_id in Episode.objects.filter(
+            pk__in=episode_ids, admitted_on__isnull=False
+        ).values_list("pk", "admitted_on", "discharged_on", "level_of_care_id")
+        if admitted_on is not None
+    ]
+    changes = LevelOfCareChange.objects.filter(episode_id__in=episode_ids).values_list(
+        "episode_id", "starts_on", "level_of_care_id"
+    )
+    spans = build_spans(facts, changes, all_levels(), program.population)
+    today = session.occurs_on
+    out = {}
+    for episode_id, span in spans.items():
+        row = cached.get(episode_id)
+        totals = cached_of(row).totals(week_start) if row is not None else WeekTotals()
+        out[episode_id] = ledger_from_totals(span=span, week_start=week_start, totals=totals, today=today)
+    return out
 
 
 def addable_episodes(session: Session) -> QuerySet[Episode]:
@@ -286,23 +345,31 @@ def auth_window(a: Authorization) -> billing.AuthWindow:
 
 def service_days(participant_ids: list[int], *, starts_on: dt.date, ends_on: dt.date) -> list[billing.ServiceDay]:
     """Each participant's counted minutes per local day in ``[starts_on, ends_on)``, with their payer and
-    the level of care in force that day (5 queries whatever the number of participants; the big one is
-    read raw, dates as text, which spares SQLite Django's per-row converters)."""
-    rows = raw_rows(
-        Attendance.objects.filter(
+    the level of care in force that day (5 queries whatever the number of participants). The minutes
+    come from the weekly ledger cache (``WeeklyLedger.day_minutes``: one row per participant and week,
+    not one per mark), read raw, which spares SQLite Django's per-row converters."""
+    weeks = raw_rows(
+        WeeklyLedger.objects.filter(
             participant_id__in=participant_ids,
-            status=AttendanceStatus.PRESENT,
-            session__service_type__counts_toward_hours=True,
-            occurs_on__gte=starts_on,
-            occurs_on__lt=ends_on,
+            week_start__gt=starts_on - dt.timedelta(days=7),
+            week_start__lt=ends_on,
             minutes__gt=0,
         )
         .order_by()
-        .annotate(day=Cast("occurs_on", CharField()))
-        .values_list("participant_id", "day", "episode_id")
-        .annotate(total=Sum("minutes"))
-        .order_by("participant_id", "day", "episode_id")
+        .values_list("participant_id", "week_start", "episode_id", "day_minutes")
     )
+    week_days: dict[object, list[dt.date]] = {}  # the 7 dates of each week start, computed once
+    rows: list[tuple[int, dt.date, int, int]] = []
+    for participant_id, raw_start, episode_id, raw_days in weeks:
+        dates = week_days.get(raw_start)
+        if dates is None:
+            start = raw_start if isinstance(raw_start, dt.date) else as_date(str(raw_start)[:10])
+            dates = week_days[raw_start] = [start + dt.timedelta(days=offset) for offset in range(7)]
+        day_minutes = json.loads(raw_days) if isinstance(raw_days, str | bytes) else raw_days
+        for day, minutes in zip(dates, day_minutes, strict=False):
+            if minutes and starts_on <= day < ends_on:
+                rows.append((participant_id, day, episode_id, minutes))
+    rows.sort()
     payers = dict(Participant.objects.filter(pk__in=participant_ids).values_list("pk", "payer_id"))
     episodes = Episode.objects.filter(participant_id__in=participant_ids, admitted_on__isnull=False)
     facts = [
@@ -316,16 +383,24 @@ def service_days(participant_ids: list[int], *, starts_on: dt.date, ends_on: dt.
     # Only the level's code matters for billing, so the population is irrelevant here.
     spans = build_spans(facts, changes, all_levels(), "adult")
     merged: dict[tuple[int, dt.date], billing.ServiceDay] = {}
-    for participant_id, raw_day, episode_id, total in rows:
-        day = as_date(str(raw_day)[:10]) if not isinstance(raw_day, dt.date) else raw_day
-        payer_id = payers.get(participant_id)
+    for participant_id, day, episode_id, total in rows:
         key = (participant_id, day)
         if key in merged:  # marks of two episodes on one day: add the minutes, keep the first level
             merged[key] = merged[key]._replace(minutes=merged[key].minutes + int(total))
             continue
         span = spans.get(episode_id)
-        level = span.level_on(day) if span is not None else None
-        merged[key] = billing.ServiceDay(participant_id, day, int(total), payer_id, level.code if level else None)
+        if (
+            span is not None
+            and len(span.levels) == 1
+            and span.levels[0].starts_on <= day
+            and span.admitted_on <= day
+            and (span.discharged_on is None or day <= span.discharged_on)
+        ):
+            code: str | None = span.levels[0].code  # one level all along: no need to look the day up
+        else:
+            level = span.level_on(day) if span is not None else None
+            code = level.code if level else None
+        merged[key] = billing.ServiceDay(participant_id, day, int(total), payers.get(participant_id), code)
     return list(merged.values())
 
 
@@ -380,8 +455,11 @@ def billing_report(user: User, *, payer: Payer, starts_on: dt.date, ends_on: dt.
 
 
 def session_day_note_signed(participant_id: int, day: dt.date) -> bool:
-    """Placeholder for the signed-note billing rule (notes do not exist yet)."""
-    return False
+    """The signed-note billing rule: whether any of the participant's notes of sessions that day is
+    signed (the notes app answers)."""
+    from cadence.notes.queries import note_signed_on_day  # notes reads attendance: import when called
+
+    return note_signed_on_day(participant_id, day)
 
 
 def future_booked_days(participant_ids: list[int], *, at: dt.datetime) -> dict[int, list[dt.date]]:
@@ -454,6 +532,13 @@ def authorization_rows(
 ) -> list[AuthorizationRow]:
     """Live authorizations with units used (from billable days), warnings, sorted by urgency (constant
     queries: authorizations, service days, rules, other authorizations, bookings)."""
+    with no_gc_pauses():  # tens of thousands of short-lived service days (see ledger_data)
+        return _authorization_rows(authorizations, at=at, fallback_zone=fallback_zone)
+
+
+def _authorization_rows(
+    authorizations: QuerySet[Authorization], *, at: dt.datetime, fallback_zone: dt.tzinfo
+) -> list[AuthorizationRow]:
     live = authorizations.filter(voided_at__isnull=True)
     auths = list(
         live.select_related("participant", "payer", "level_of_care").annotate(
@@ -471,8 +556,7 @@ def authorization_rows(
     lo = min((a.starts_on for a in every), default=at.date())
     hi = max((a.ends_on for a in every), default=lo + dt.timedelta(days=1))
     days = service_days(ids, starts_on=lo, ends_on=hi)
-    computed = billing.billable_days(days, rules=billing_rules(), authorizations=every)
-    used = billing.units_used(computed)
+    used = billing.units_used_by_authorization(days, rules=billing_rules(), authorizations=every)
     windows: dict[tuple[int, int], list[tuple[dt.date, dt.date]]] = defaultdict(list)
     latest: dict[tuple[int, int], billing.AuthWindow] = {}
     for w in every:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from cadence.accounts.models import Role
+from cadence.accounts.permissions import ROLE_CAPABILITIES, Capability, has_capability
 
 from .models import AttendanceStatus
 
@@ -28,33 +28,33 @@ class AttendanceError(Exception):
         self.reason = reason
 
 
-# --- Who may do what (a permanent home would be accounts.permissions.Capability) -------------------
+# --- Who may do what -------------------------------------------------------------------------------
+#
+# Capabilities live in ``cadence.accounts.permissions`` (the single home); these names say what each
+# attendance check needs. Reading ledgers, boards and authorizations is VIEW_PARTICIPANT (auditors included).
 
-TAKE_ATTENDANCE_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.CLINICIAN, Role.FRONT_DESK})
+TAKE_ATTENDANCE_ROLES = Capability.TAKE_ATTENDANCE
 KIOSK_ROLES = TAKE_ATTENDANCE_ROLES
 SET_PIN_ROLES = TAKE_ATTENDANCE_ROLES
-OUTREACH_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.CLINICIAN})
-AUTHORIZATION_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.BILLING})
-BILLING_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.BILLING})
-# Reading ledgers, boards and authorizations: everyone who may view participants (incl. auditors).
-VIEW_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.CLINICIAN, Role.FRONT_DESK, Role.BILLING, Role.AUDITOR})
-
-_WHAT = {
-    TAKE_ATTENDANCE_ROLES: "take attendance",
-    OUTREACH_ROLES: "record outreach",
-    AUTHORIZATION_ROLES: "change authorizations",
-    VIEW_ROLES: "see attendance",
-}
+OUTREACH_ROLES = Capability.RECORD_OUTREACH
+AUTHORIZATION_ROLES = Capability.MANAGE_AUTHORIZATIONS
+BILLING_ROLES = Capability.VIEW_BILLING
+VIEW_ROLES = Capability.VIEW_PARTICIPANT
 
 
-def may(user: object, roles: frozenset[Role]) -> bool:
-    return getattr(user, "role", "") in roles
+def may(user: object, capability: Capability) -> bool:
+    return has_capability(str(getattr(user, "role", "")), capability)
 
 
-def require_role(user: object, roles: frozenset[Role], what: str = "") -> None:
-    """Raise PermissionDenied unless the user's role is in ``roles``."""
-    if not may(user, roles):
-        raise PermissionDenied(f"Your role does not allow this ({what or _WHAT.get(roles, 'this action')}).")
+def roles_with(capability: Capability) -> frozenset[str]:
+    """The roles that have the capability (for database filters)."""
+    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+
+
+def require_role(user: object, capability: Capability, what: str = "") -> None:
+    """Raise PermissionDenied unless the user's role grants ``capability``."""
+    if not may(user, capability):
+        raise PermissionDenied(f"Your role does not allow this ({what or capability.value.replace('_', ' ')}).")
 
 
 # --- Marks ---------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from ..rules import (
     derive_minutes,
     resolve_minutes,
 )
+from ..weekly import refresh_weekly_ledger
 
 TRACKED = ("status", "late_minutes", "left_early_minutes", "minutes", "minutes_reason", "added_reason")
 
@@ -80,7 +81,7 @@ def mark_attendance(
     session; a participant not on the roster (booked or already marked) without ``add_reason``, or not
     admitted to the session's program; minutes that break ``rules.resolve_minutes``; a change after the
     session's note is signed without ``reason``. Opens outreach tasks the accountability rules call for
-    (``evaluate``)."""
+    (``evaluate``). Rewrites the cached ledger week of the mark (``weekly.refresh_weekly_ledger``)."""
     session = Session.objects.select_related("program__site", "service_type").get(pk=session.pk)
     check_session_started(starts_at=session.starts_at, at=at)
     check_status_for_session(status=mark.status, session_cancelled=session.status == SessionStatus.CANCELLED)
@@ -189,11 +190,14 @@ def _create(
 
 
 def _after_save(row: Attendance, at: dt.datetime, evaluate: bool) -> None:
+    """Rewrite the mark's cached ledger week (same transaction), then open the outreach tasks the
+    accountability rules call for (``evaluate``)."""
+    episode = Episode.objects.select_related("program__site").get(pk=row.episode_id)
+    refresh_weekly_ledger(episode=episode, day=row.occurs_on, at=at)
     if not evaluate:
         return
     from .outreach import evaluate_accountability
 
-    episode = Episode.objects.select_related("program__site").get(pk=row.episode_id)
     evaluate_accountability(episode=episode, at=at)
 
 

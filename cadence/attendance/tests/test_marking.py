@@ -214,7 +214,7 @@ def test_edited_minutes_keep_their_reason_in_the_row_and_the_audit(att: Att) -> 
 def test_a_signed_note_requires_a_reason_for_changes(att: Att, monkeypatch: pytest.MonkeyPatch) -> None:
     from cadence.attendance import queries
 
-    assert queries.session_note_signed(1, 1) is False  # no notes yet: the lock never applies today
+    assert queries.session_note_signed(1, 1) is False  # no note at all
     episode = att.episode()
     session = att.booked(episode)
     p, by = episode.participant, att.world.clinician_a
@@ -228,6 +228,27 @@ def test_a_signed_note_requires_a_reason_for_changes(att: Att, monkeypatch: pyte
     assert row.change_reason == "Left before the group began"
     entry = AuditEntry.objects.filter(object_type="attendance.attendance", action="update").get()
     assert entry.changes["reason"] == "Left before the group began"
+
+
+def test_a_note_signed_in_the_notes_app_locks_the_mark(att: Att) -> None:
+    from cadence.notes import actions as notes
+
+    episode = att.episode()
+    session = att.booked(episode, service="individual", minutes=60)
+    p, by = episode.participant, att.world.clinician_a
+    actions.mark_attendance(session=session, participant=p, mark=Mark("present"), by=by, at=NOW)
+    note = notes.start_progress_note(session=session, participant=p, by=by, at=NOW)
+    # Before the note is signed, a change needs no reason.
+    actions.mark_attendance(session=session, participant=p, mark=Mark("present", late_minutes=5), by=by, at=NOW)
+    sections = {"data": "Discussed cravings.", "assessment": "Engaged.", "plan": "Next week."}
+    notes.save_progress_note(note=note, by=by, at=NOW, sections=sections)
+    notes.sign_progress_note(note=note, by=by, at=NOW)
+    with refused("reason"):
+        actions.mark_attendance(session=session, participant=p, mark=Mark("present"), by=by, at=NOW)
+    row = actions.mark_attendance(
+        session=session, participant=p, mark=Mark("present"), reason="Arrived on time after all", by=by, at=NOW
+    )
+    assert (row.late_minutes, row.change_reason) == (0, "Arrived on time after all")
 
 
 def test_mark_all_present_marks_only_the_unmarked(att: Att) -> None:

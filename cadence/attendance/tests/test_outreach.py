@@ -105,7 +105,7 @@ def test_two_weeks_below_minimum_and_a_gap_open_tasks_nightly(
     assert OutreachTask.objects.count() == 2
 
 
-def test_the_evaluate_command_runs_the_sweep(att: Att, rules: list[AccountabilityRule]) -> None:
+def test_the_evaluate_command_runs_the_sweep(att: Att, rules: list[AccountabilityRule], frozen: None) -> None:
     from io import StringIO
 
     from django.core.management import call_command

@@ -202,3 +202,23 @@ def test_authorization_dates_and_units() -> None:
     with refused("review_on"):
         end = day + dt.timedelta(days=30)
         check_authorization(number="A", units_authorized=1, starts_on=day, ends_on=end, review_on=end)
+
+
+def test_attendance_permissions_are_the_roles_the_issue_names() -> None:
+    from types import SimpleNamespace
+
+    from cadence.accounts.models import Role
+    from cadence.attendance import rules
+
+    expected = {
+        rules.TAKE_ATTENDANCE_ROLES: {Role.ADMIN, Role.DIRECTOR, Role.CLINICIAN, Role.FRONT_DESK},
+        rules.OUTREACH_ROLES: {Role.ADMIN, Role.DIRECTOR, Role.CLINICIAN},
+        rules.AUTHORIZATION_ROLES: {Role.ADMIN, Role.DIRECTOR, Role.BILLING},
+        rules.BILLING_ROLES: {Role.ADMIN, Role.DIRECTOR, Role.BILLING},
+        rules.VIEW_ROLES: {Role.ADMIN, Role.DIRECTOR, Role.CLINICIAN, Role.FRONT_DESK, Role.BILLING, Role.AUDITOR},
+    }
+    for capability, roles in expected.items():
+        assert rules.roles_with(capability) == roles, capability
+    assert rules.may(SimpleNamespace(role=Role.AUDITOR), rules.VIEW_ROLES)  # VIEW_PARTICIPANT
+    assert not rules.may(SimpleNamespace(role=Role.AUDITOR), rules.TAKE_ATTENDANCE_ROLES)
+    assert not rules.may(SimpleNamespace(role=Role.PARTICIPANT), rules.VIEW_ROLES)

@@ -1,0 +1,108 @@
+"""Taking attendance in a real browser (Debian's Chromium through Playwright) against a real server: each
+roster row saves itself with htmx and comes back with the participant's hours this week; no CSP or
+console errors on the way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cadence.testing.browser import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, running_server
+
+pytestmark = pytest.mark.browser
+HOURS = re.compile(r"This week (\d+\.\d) of (\d+\.\d) h")
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is required for the browser tests ({CHROMIUM}); `make test` installs it")
+    # The demo's own seeders (see the Makefile's demo target), on a smaller clinic.
+    extra = [["seed_schedule_demo", "--weeks", "1"], ["seed_attendance_demo", "--weeks", "2", "--codes", "0"]]
+    with running_server(participants=30, extra=extra) as url:
+        yield url
+
+
+@pytest.fixture
+def page(base_url: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on(
+            "console",
+            lambda msg: (
+                errors.append(msg.text)
+                if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+                else None
+            ),
+        )
+        tab.on(
+            "response",
+            lambda r: (
+                errors.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document"
+                else None
+            ),
+        )
+        yield tab
+        browser.close()
+        assert not errors, f"browser errors (CSP, script or missing asset): {errors}"
+
+
+def hours(row: object) -> float:
+    text = row.locator("[data-week-hours]").inner_text()  # type: ignore[attr-defined]
+    found = HOURS.search(text)
+    assert found, text
+    return float(found.group(1))
+
+
+def test_clinician_marks_present_and_absent_and_sees_the_weekly_hours_change(page: object) -> None:
+    p = page  # the Playwright page; attributes are dynamic
+    p.goto("/accounts/login/")  # type: ignore[attr-defined]
+    p.get_by_label("Username").fill("clinician")  # type: ignore[attr-defined]
+    p.get_by_label("Password").fill(DEMO_PASSWORD)  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    p.wait_for_url("**/")  # type: ignore[attr-defined]
+    # A day before today (its sessions have all started, whatever the time of the test run).
+    for back in range(1, 8):
+        p.goto(f"/attendance/?day={dt.date.today() - dt.timedelta(days=back)}")  # type: ignore[attr-defined]
+        links = p.get_by_role("link", name="Take attendance")  # type: ignore[attr-defined]
+        if links.count():
+            break
+    assert links.count(), "no session in the last week"
+    links.first.click()
+    p.get_by_role("heading", level=1).wait_for()  # type: ignore[attr-defined]
+    rows = p.locator("li.roster-row")  # type: ignore[attr-defined]
+    assert rows.count() >= 2
+    first_id, second_id = rows.nth(0).get_attribute("id"), rows.nth(1).get_attribute("id")
+    first, second = p.locator(f"#{first_id}"), p.locator(f"#{second_id}")  # type: ignore[attr-defined]
+
+    def press(row: object, label: str) -> None:
+        """Click a mark button and wait for htmx to swap the saved row in."""
+        with p.expect_response(lambda r: "/mark/" in r.url and r.request.method == "POST"):  # type: ignore[attr-defined]
+            row.get_by_role("button", name=label, exact=True).click()  # type: ignore[attr-defined]
+        row.locator(f"button.is-current:text-is('{label}')").wait_for()  # type: ignore[attr-defined]
+
+    # Start each row from a known mark, then change it: the row comes back with the new week's hours.
+    press(first, "Unexcused")
+    absent_hours = hours(first)
+    press(first, "Present")
+    assert hours(first) > absent_hours
+    assert first.locator(".roster-state").inner_text().startswith("Present")
+    press(second, "Present")
+    present_hours = hours(second)
+    press(second, "Unexcused")
+    assert hours(second) < present_hours
+    assert "Unexcused" in second.locator(".roster-state").inner_text()
+    # The saves went through htmx: still on the roster, no full page load.
+    assert "/attendance/sessions/" in p.url  # type: ignore[attr-defined]

@@ -1,0 +1,400 @@
+"""The weekly ledger cache (``models.WeeklyLedger``): writing one row after a mark, rebuilding a program's
+rows in bulk, and reading a program's weeks back for the boards.
+
+A row's attendance columns come from ``ledger.CachedAttendance`` (exact: only marks change them, and every
+mark rewrites its row in the same transaction). The requirement, bookings and status columns are the
+ledger as of ``computed_at``; the board recomputes them live from the attendance columns, the level
+history and the bookings (``board_totals``), so a level change, a new booking or the end of a week shows
+at once. The nightly rebuild keeps the stored snapshot in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connections, models, transaction
+
+from cadence.participants.models import Episode, LevelOfCareChange
+from cadence.programs.models import Program
+
+from .ledger import (
+    WEEK,
+    CachedAttendance,
+    EpisodeSpan,
+    WeekLedger,
+    WeekTotals,
+    days_of_mask,
+    ledger_from_totals,
+)
+from .ledger_data import (
+    EpisodeFacts,
+    add_booked_totals,
+    all_levels,
+    booked_fact,
+    build_spans,
+    midnight,
+    no_gc_pauses,
+    raw_rows,
+    unmarked_bookings,
+    week_starts_on,
+)
+from .models import Attendance, WeeklyLedger
+from .rules import week_start_of
+
+BOOKED_FIELDS = (
+    "session__occurs_on",
+    "session__starts_at",
+    "session__ends_at",
+    "session__service_type__code",
+    "session__service_type__counts_toward_hours",
+)
+
+
+def row_values(ledger: WeekLedger, cached: CachedAttendance, at: dt.datetime) -> dict[str, Any]:
+    """The columns of a ``WeeklyLedger`` row (besides its keys)."""
+    return {
+        "minutes": cached.minutes,
+        "days": ledger.days,
+        "counted_days_mask": cached.counted_days_mask,
+        "minutes_by_service": cached.minutes_by_service,
+        "day_minutes": list(cached.day_minutes),
+        "uncounted_minutes": cached.uncounted_minutes,
+        "program_cancelled_minutes": cached.program_cancelled_minutes,
+        "cancelled_days_mask": cached.cancelled_days_mask,
+        "excused_absences": cached.excused_absences,
+        "unexcused_absences": cached.unexcused_absences,
+        "required_minutes": ledger.required_minutes,
+        "required_days": ledger.required_days,
+        "levels": ",".join(ledger.levels),
+        "booked_minutes": ledger.booked_minutes,
+        "booked_sessions": ledger.booked_sessions,
+        "unrecorded_sessions": ledger.unrecorded_sessions,
+        "projected_minutes": ledger.projected_minutes,
+        "projected_days": ledger.projected_days,
+        "is_over": ledger.is_over,
+        "short_because_of_program": ledger.short_because_of_program,
+        "status": ledger.status.value,
+        "computed_at": at,
+    }
+
+
+def cached_of(row: WeeklyLedger) -> CachedAttendance:
+    return CachedAttendance(
+        minutes=row.minutes,
+        counted_days_mask=row.counted_days_mask,
+        minutes_by_service={str(k): int(v) for k, v in dict(row.minutes_by_service).items()},
+        day_minutes=tuple(int(m) for m in row.day_minutes),
+        uncounted_minutes=row.uncounted_minutes,
+        program_cancelled_minutes=row.program_cancelled_minutes,
+        cancelled_days_mask=row.cancelled_days_mask,
+        excused_absences=row.excused_absences,
+        unexcused_absences=row.unexcused_absences,
+    )
+
+
+def episode_span(episode: Episode) -> EpisodeSpan | None:
+    """The episode's days and level history (2 queries), None before admission."""
+    if episode.admitted_on is None:
+        return None
+    changes = LevelOfCareChange.objects.filter(episode_id=episode.pk).values_list(
+        "episode_id", "starts_on", "level_of_care_id"
+    )
+    facts = EpisodeFacts(episode.pk, episode.admitted_on, episode.discharged_on, episode.level_of_care_id)
+    return build_spans([facts], changes, all_levels(), episode.program.population)[episode.pk]
+
+
+def fresh_week(episode: Episode, *, week_start: dt.date, at: dt.datetime) -> tuple[WeekTotals, WeekLedger] | None:
+    """One episode's week computed from the marks and bookings themselves (no cache): its totals (before
+    bookings are added) and its ledger; None before admission. The reference the cache must equal."""
+    span = episode_span(episode)
+    if span is None:
+        return None
+    program = episode.program
+    zone = program.site.zone
+    today = at.astimezone(zone).date()
+    week_end = week_start + WEEK
+    totals = WeekTotals()
+    for row in Attendance.objects.filter(
+        episode_id=episode.pk, occurs_on__gte=week_start, occurs_on__lt=week_end
+    ).values_list(
+        "occurs_on",
+        "session__service_type__code",
+        "session__service_type__counts_toward_hours",
+        "status",
+        "minutes",
+        "session_minutes",
+    ):
+        totals.add_mark(*row)
+    marks_only = CachedAttendance.from_totals(totals, week_start).totals(week_start)
+    booked = unmarked_bookings().filter(
+        episode_id=episode.pk,
+        session__starts_at__gte=midnight(zone, week_start),
+        session__starts_at__lt=midnight(zone, week_end),
+    )
+    for item in (booked_fact(r, at) for r in booked.values(*BOOKED_FIELDS)):
+        if week_start <= item.occurs_on < week_end:
+            totals.add_booked(item.occurs_on, item.counts, item.minutes, int(item.ended))
+    return marks_only, ledger_from_totals(span=span, week_start=week_start, totals=totals, today=today)
+
+
+def ledger_week_of(program: Program, day: dt.date) -> dt.date:
+    return week_start_of(day, week_starts_on(program))
+
+
+@transaction.atomic
+def refresh_weekly_ledger(*, episode: Episode, day: dt.date, at: dt.datetime) -> WeeklyLedger | None:
+    """Rewrite the cached row of the episode's ledger week holding ``day`` from its marks and bookings;
+    the row is removed when the week has no mark (the invariant: rows exactly for weeks with marks)."""
+    # One refresh of an episode at a time, each reading the marks after the previous one committed:
+    # otherwise two staff marking two sessions of the same week could each write a row without the
+    # other's mark (the last write of a stale computation would win).
+    Episode.objects.select_for_update().filter(pk=episode.pk).values_list("pk", flat=True).get()
+    week_start = ledger_week_of(episode.program, day)
+    found = fresh_week(episode, week_start=week_start, at=at)
+    marked = Attendance.objects.filter(
+        episode_id=episode.pk, occurs_on__gte=week_start, occurs_on__lt=week_start + WEEK
+    ).exists()
+    if found is None or not marked:
+        WeeklyLedger.objects.filter(episode_id=episode.pk, week_start=week_start).delete()
+        return None
+    totals, ledger = found
+    row, _created = WeeklyLedger.objects.update_or_create(
+        episode_id=episode.pk,
+        week_start=week_start,
+        defaults={
+            "participant_id": episode.participant_id,
+            "program_id": episode.program_id,
+            **row_values(ledger, CachedAttendance.from_totals(totals, week_start), at),
+        },
+    )
+    return row
+
+
+def refresh_episode_weeks(*, episode: Episode, since: dt.date, at: dt.datetime) -> int:
+    """Rewrite every cached week of the episode from the week holding ``since`` on (after a level of care
+    change, an admission date or a discharge); returns how many rows were rewritten."""
+    first = ledger_week_of(episode.program, since)
+    weeks = list(
+        WeeklyLedger.objects.filter(episode_id=episode.pk, week_start__gte=first).values_list("week_start", flat=True)
+    )
+    for week_start in weeks:
+        refresh_weekly_ledger(episode=episode, day=week_start, at=at)
+    return len(weeks)
+
+
+# --- Rebuilding a program's weeks in bulk -------------------------------------------------------------
+
+
+def rebuild_program(program: Program, *, first_week: dt.date, last_week: dt.date, at: dt.datetime) -> int:
+    """Recompute every cached row of the program's ledger weeks from ``first_week`` to ``last_week``
+    (week starts, both inclusive) from the marks and bookings, replacing the rows of those dates in one
+    transaction (so a change of the program's week start is picked up too). Returns the rows written.
+    A fixed number of queries whatever the size (episodes, levels, level changes, marks, sessions,
+    bookings, one delete and batched inserts)."""
+    with no_gc_pauses():
+        return _rebuild_program(program, first_week=first_week, last_week=last_week, at=at)
+
+
+def _rebuild_program(program: Program, *, first_week: dt.date, last_week: dt.date, at: dt.datetime) -> int:
+    zone = program.site.zone
+    today = at.astimezone(zone).date()
+    end = last_week + WEEK
+    episodes: dict[int, tuple[int, EpisodeFacts]] = {}
+    for pk, participant_id, admitted_on, discharged_on, level_id in Episode.objects.filter(
+        program_id=program.pk, admitted_on__isnull=False
+    ).values_list("pk", "participant_id", "admitted_on", "discharged_on", "level_of_care_id"):
+        if admitted_on is not None:  # always, by the filter
+            episodes[pk] = (participant_id, EpisodeFacts(pk, admitted_on, discharged_on, level_id))
+    changes = LevelOfCareChange.objects.filter(episode__program_id=program.pk).values_list(
+        "episode_id", "starts_on", "level_of_care_id"
+    )
+    spans = build_spans([facts for _p, facts in episodes.values()], changes, all_levels(), program.population)
+    marks_only: dict[int, dict[dt.date, WeekTotals]] = defaultdict(dict)
+    first_weekday = week_starts_on(program)
+
+    def bucket(store: dict[int, dict[dt.date, WeekTotals]], episode_id: int, day: dt.date) -> WeekTotals:
+        start = week_start_of(day, first_weekday)
+        weeks = store[episode_id]
+        if start not in weeks:
+            weeks[start] = WeekTotals()
+        return weeks[start]
+
+    mark_rows = (
+        Attendance.objects.filter(episode__program_id=program.pk, occurs_on__gte=first_week, occurs_on__lt=end)
+        .order_by()
+        .values_list(
+            "episode_id",
+            "occurs_on",
+            "session__service_type__code",
+            "session__service_type__counts_toward_hours",
+            "status",
+            "minutes",
+            "session_minutes",
+        )
+    )
+    for episode_id, occurs_on, service, counts, status, minutes, session_minutes in mark_rows:
+        if episode_id in spans:
+            bucket(marks_only, episode_id, occurs_on).add_mark(
+                occurs_on, service, counts, status, minutes, session_minutes
+            )
+    cached = {
+        (episode_id, start): CachedAttendance.from_totals(totals, start)
+        for episode_id, weeks in marks_only.items()
+        for start, totals in weeks.items()
+    }
+
+    # The cache holds the marks only; the same totals then take the bookings for the snapshot columns.
+    def booked_bucket(episode_id: int, day: dt.date) -> WeekTotals | None:
+        return marks_only.get(episode_id, {}).get(week_start_of(day, first_weekday))
+
+    add_booked_totals(program, first=first_week, end=end, at=at, bucket=booked_bucket)
+    rows = []
+    for (episode_id, start), attendance in cached.items():
+        ledger = ledger_from_totals(
+            span=spans[episode_id], week_start=start, totals=marks_only[episode_id][start], today=today
+        )
+        rows.append(
+            {
+                "episode_id": episode_id,
+                "participant_id": episodes[episode_id][0],
+                "program_id": program.pk,
+                "week_start": start,
+                **row_values(ledger, attendance, at),
+            }
+        )
+    with transaction.atomic():
+        WeeklyLedger.objects.filter(program_id=program.pk, week_start__gte=first_week, week_start__lt=end).delete()
+        insert_rows(rows)
+    return len(rows)
+
+
+def insert_rows(rows: list[dict[str, Any]], batch: int = 500) -> None:
+    """Insert ``WeeklyLedger`` rows given as column values, with one ``executemany`` per batch: the same
+    values ``bulk_create`` would write (each value through its field's own database preparation), without
+    building a model instance and its SQL per row (the nightly run writes thousands)."""
+    if not rows:
+        return
+    connection = connections[WeeklyLedger.objects.db]
+    fields = [f for f in WeeklyLedger._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    # Per column: how to prepare a value (plain ints and booleans go as they are).
+    prepare: list[Callable[[Any], Any] | None] = []
+    for f in fields:
+        if isinstance(f, models.DateTimeField):
+            prepare.append(connection.ops.adapt_datetimefield_value)
+        elif isinstance(f, models.DateField):
+            prepare.append(connection.ops.adapt_datefield_value)
+        elif isinstance(f, models.JSONField | models.CharField):
+            prepare.append(functools.partial(f.get_db_prep_save, connection=connection))
+        else:
+            prepare.append(None)
+    table = connection.ops.quote_name(WeeklyLedger._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 (names from the model)
+    with connection.cursor() as cursor:
+        for offset in range(0, len(rows), batch):
+            params = [
+                [
+                    value if how is None else how(value)
+                    for how, value in zip(prepare, (r[n] for n in names), strict=True)
+                ]
+                for r in rows[offset : offset + batch]
+            ]
+            cursor.executemany(sql, params)
+
+
+def rebuild_weekly_ledgers(
+    *,
+    at: dt.datetime,
+    weeks: int | None = 2,
+    programs: Iterable[Program] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Rebuild the cached weeks of every active program (or ``programs``): the last ``weeks`` ledger
+    weeks up to the current one, or every week with a mark when ``weeks`` is None. Idempotent; each
+    program is its own transaction. Returns the rows written."""
+    chosen = programs if programs is not None else Program.objects.filter(active=True).select_related("site")
+    written = 0
+    for program in chosen:
+        current = ledger_week_of(program, at.astimezone(program.site.zone).date())
+        if weeks is None:
+            first_day = (
+                Attendance.objects.filter(episode__program_id=program.pk)
+                .order_by("occurs_on")
+                .values_list("occurs_on", flat=True)
+                .first()
+            )
+            first = ledger_week_of(program, first_day) if first_day is not None else current
+        else:
+            first = current - (max(1, weeks) - 1) * WEEK
+        count = rebuild_program(program, first_week=first, last_week=current, at=at)
+        written += count
+        if progress is not None:
+            progress(f"{program.name} ({program.site.name}): {count} week(s) from {first:%Y-%m-%d}")
+    return written
+
+
+# --- Reading a program's weeks -------------------------------------------------------------------------
+
+
+def board_totals(
+    program: Program, *, week_starts: list[dt.date], at: dt.datetime
+) -> dict[int, dict[dt.date, WeekTotals]]:
+    """Each episode's totals for consecutive ledger weeks of the program: the attendance from the cache
+    (one row per episode and week, with the breakdown by service) and the unmarked bookings live. 3
+    queries whatever the size. Weeks without a row have no mark (the cache's invariant)."""
+    totals: dict[int, dict[dt.date, WeekTotals]] = defaultdict(dict)
+    rows = raw_rows(
+        WeeklyLedger.objects.filter(program_id=program.pk, week_start__in=week_starts)
+        .order_by()
+        .values_list(
+            "episode_id",
+            "week_start",
+            "minutes",
+            "counted_days_mask",
+            "minutes_by_service",
+            "uncounted_minutes",
+            "program_cancelled_minutes",
+            "cancelled_days_mask",
+            "excused_absences",
+            "unexcused_absences",
+        )
+    )
+    starts = {start.isoformat(): start for start in week_starts}
+    # Day sets by mask, once per week (a board reads thousands of rows with a handful of masks).
+    day_sets = {start: [frozenset(days_of_mask(mask, start)) for mask in range(128)] for start in week_starts}
+    for episode_id, raw_start, minutes, mask, services, uncounted, cancelled, cmask, excused, unexcused in rows:
+        start = starts.get(str(raw_start)[:10]) or dt.date.fromisoformat(str(raw_start)[:10])
+        days = day_sets[start]
+        totals[episode_id][start] = WeekTotals(
+            minutes=minutes,
+            counted_days=set(days[mask]),
+            by_service=_json(services),
+            uncounted_minutes=uncounted,
+            cancelled_minutes=cancelled,
+            cancelled_days=set(days[cmask]),
+            excused=excused,
+            unexcused=unexcused,
+        )
+
+    first = week_starts[0]
+
+    def bucket(episode_id: int, day: dt.date) -> WeekTotals:
+        start = first + ((day - first).days // 7) * WEEK
+        weeks = totals[episode_id]
+        if start not in weeks:
+            weeks[start] = WeekTotals()
+        return weeks[start]
+
+    add_booked_totals(program, first=first, end=week_starts[-1] + WEEK, at=at, bucket=bucket)
+    return totals
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read raw: text on SQLite, already decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
