@@ -5,9 +5,13 @@
 
 Each N runs in its own child process so that peak memory (ru_maxrss) is per N. Per N it prints:
 greedy objective and time; time to the first CP-SAT solution; objective at the budget, the proven
-bound and the floor (penalties no plan can avoid, from each participant's own options); the comfort
-part of the objective (continuity, preferences, balance) for greedy and CP-SAT; the ratio to greedy
-(raw, and "rem.gap": the share of greedy's distance to the proven bound that remains);
+bound; the *unavoidable* part of the objective (penalties no plan can avoid, priced by a pure pre-pass
+over each participant's own options: ``floor.unavoidable_costs``; the same constant for every plan)
+and the *avoidable* part (objective - unavoidable) of greedy's and CP-SAT's plans, both from the same
+independent checker; two ratios to greedy: "ratio" on the full objective and "avoid.ratio" on the
+avoidable part (the figure the 30 % target is read against), and "rem.gap" (the share of greedy's
+distance to the proven bound that remains); the comfort part of the objective (continuity,
+preferences, balance) for greedy and CP-SAT;
 whether optimality was proven and when; a re-plan after the busiest clinician calls out for the week
 (time, checker verdict, participants moved that the call-out did not affect: must be 0); explanation
 time; peak memory.
@@ -54,6 +58,7 @@ def run_one(n: int, budget: float, replan_budget: float, workers: int) -> dict[s
     report = check(problem, result.solution)
     stats = result.stats
     greedy_report = check(problem, greedy(problem))
+    assert greedy_report.unavoidable == report.unavoidable  # one constant, from the problem alone
     excess = stats.greedy_objective - result.best_bound
     out: dict[str, object] = {
         "n": n,
@@ -68,6 +73,10 @@ def run_one(n: int, budget: float, replan_budget: float, workers: int) -> dict[s
         "ratio": round(result.objective / stats.greedy_objective, 3) if stats.greedy_objective else None,
         "ratio_above_bound": round((result.objective - result.best_bound) / excess, 3) if excess > 0 else 0.0,
         "floor": problem_floor(problem),
+        "unavoidable": report.unavoidable,
+        "avoidable_greedy": greedy_report.avoidable,
+        "avoidable": report.avoidable,
+        "avoidable_ratio": round(report.avoidable / greedy_report.avoidable, 3) if greedy_report.avoidable else None,
         "comfort_greedy": _comfort(greedy_report.breakdown),
         "comfort": _comfort(report.breakdown),
         "status": result.status,
@@ -86,6 +95,12 @@ def run_one(n: int, budget: float, replan_budget: float, workers: int) -> dict[s
     t = time.perf_counter()
     again = solve(changed, previous=result.solution, time_limit=replan_budget, workers=workers, explain=False)
     out["replan_seconds"] = round(time.perf_counter() - t, 2)
+    # The greedy re-plan keeping everyone unaffected is already a checked, feasible plan.
+    out["replan_greedy_seconds"] = round(again.stats.greedy_seconds, 2)
+    out["replan_first_cp_seconds"] = (
+        None if again.stats.first_solution_seconds is None else round(again.stats.first_solution_seconds, 2)
+    )
+    out["replan_status"] = again.status
     out["replan_ok"] = check(changed, again.solution).ok
     touched = {b.participant for b in result.solution.bookings if b.clinician == sick}
     led = {f.session for f in result.solution.facilitations if f.staff == sick}
@@ -143,9 +158,13 @@ def main() -> int:
     columns = [
         ("N", "n"), ("greedy obj", "greedy_objective"), ("greedy s", "greedy_seconds"),
         ("1st sol s", "first_solution_seconds"), ("obj @budget", "objective"), ("bound", "bound"),
-        ("floor", "floor"), ("comfort greedy", "comfort_greedy"), ("comfort cp", "comfort"), ("ratio", "ratio"),
-        ("rem.gap", "ratio_above_bound"), ("status", "status"), ("solve s", "solve_seconds"),
-        ("replan s", "replan_seconds"), ("replan ok", "replan_ok"), ("unaff.moved", "replan_unaffected_moved"),
+        ("unavoidable", "unavoidable"), ("avoid. greedy", "avoidable_greedy"), ("avoid. cp", "avoidable"),
+        ("ratio", "ratio"), ("avoid.ratio", "avoidable_ratio"), ("rem.gap", "ratio_above_bound"),
+        ("comfort greedy", "comfort_greedy"), ("comfort cp", "comfort"), ("status", "status"),
+        ("optimal comps", "optimal_components"), ("solve s", "solve_seconds"),
+        ("replan s", "replan_seconds"), ("replan 1st cp s", "replan_first_cp_seconds"),
+        ("replan status", "replan_status"),
+        ("replan ok", "replan_ok"), ("unaff.moved", "replan_unaffected_moved"),
         ("peak MB", "peak_mb"),
     ]  # fmt: skip
     print(" | ".join(title for title, _key in columns))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -19,11 +20,12 @@ from ninja.responses import Status
 from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, require
 from cadence.accounts.request import staff_user
+from cadence.accounts.scope import out_of_scope
 from cadence.participants.queries import get_episode_for
 from cadence.programs.models import Program, Room, Track
 
 from . import actions, plans, queries
-from .models import SchedulePlan, ServiceType, Session, TemplateSlot, WeeklyTemplate
+from .models import Closure, SchedulePlan, ServiceType, Session, TemplateSlot, WeeklyTemplate
 from .rules import SchedulingError, require_schedule_manager
 from .weeks import Week, monday_of
 
@@ -86,6 +88,56 @@ class SlotIn(Schema):
     room_id: int
     facilitator_id: int | None = None
     max_size: int | None = Field(None, ge=1)
+
+
+class TemplatePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = Field(None, description="Exclusive; send null to remove the end")
+
+
+class TemplateEndIn(Schema):
+    ends_on: dt.date = Field(..., description="Exclusive: no sessions from this day on")
+
+
+class EditReportOut(Schema):
+    changed: int
+    cancelled: int
+    unbooked: int
+    kept: int
+    notes: list[str]
+
+
+class TemplateEditOut(Schema):
+    template: TemplateOut
+    sessions: EditReportOut
+
+
+class SlotEditOut(Schema):
+    slot: SlotOut
+    sessions: EditReportOut
+
+
+class ClosureIn(Schema):
+    program_id: int
+    date: dt.date
+    reason: str = Field(..., min_length=1, max_length=200)
+    whole_site: bool = False
+
+
+class ClosurePatch(Schema):
+    date: dt.date | None = None
+    reason: str | None = Field(None, min_length=1, max_length=200)
+
+
+class ClosureOut(Schema):
+    id: int
+    site_id: int | None
+    program_id: int | None
+    date: dt.date
+    reason: str
+    sessions_cancelled: int = 0
+    sessions_reopened: int = 0
 
 
 class SessionOut(Schema):
@@ -327,6 +379,95 @@ def add_slot(request: HttpRequest, template_id: int, payload: SlotIn) -> Status[
         at=timezone.now(),
     )
     return Status(201, slot)
+
+
+@router.patch("/templates/{template_id}", response=TemplateEditOut, summary="Rename a template or change its dates")
+def change_template(request: HttpRequest, template_id: int, payload: TemplatePatch) -> dict[str, Any]:
+    """Upcoming sessions outside the new period are cancelled; held ones stay."""
+    user = staff_user(request)
+    template = queries.get_template_for(user, template_id)
+    require_schedule_manager(user)
+    fields = payload.model_dump(exclude_unset=True)
+    if fields.get("name", "") is None or ("starts_on" in fields and fields["starts_on"] is None):
+        raise SchedulingError("name" if "name" in fields else "starts_on", "This field cannot be empty.")
+    report = actions.change_template(template=template, by=user, at=timezone.now(), **fields)
+    return {"template": queries.templates_of(template.program, pk=template.pk)[0], "sessions": report}
+
+
+@router.post("/templates/{template_id}/end", response=TemplateEditOut, summary="End a template on a date")
+def end_template(request: HttpRequest, template_id: int, payload: TemplateEndIn) -> dict[str, Any]:
+    """No sessions from ``ends_on`` on; past sessions and sessions with records stay."""
+    user = staff_user(request)
+    template = queries.get_template_for(user, template_id)
+    require_schedule_manager(user)
+    report = actions.end_template(template=template, ends_on=payload.ends_on, by=user, at=timezone.now())
+    return {"template": queries.templates_of(template.program, pk=template.pk)[0], "sessions": report}
+
+
+@router.put("/slots/{slot_id}", response=SlotEditOut, summary="Change a recurring group")
+def change_slot(request: HttpRequest, slot_id: int, payload: SlotIn) -> dict[str, Any]:
+    """The same checks as adding a group; upcoming sessions of the group follow the change."""
+    user = staff_user(request)
+    slot = queries.get_slot_for(user, slot_id)
+    require_schedule_manager(user)
+    program = slot.template.program
+    report = actions.change_template_slot(
+        slot=slot,
+        weekday=payload.weekday,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        service_type=_service(payload.service_type),
+        room=_room(program, payload.room_id),
+        facilitator=_staff(program, payload.facilitator_id),
+        max_size=payload.max_size,
+        by=user,
+        at=timezone.now(),
+    )
+    return {"slot": TemplateSlot.objects.select_related("service_type").get(pk=slot.pk), "sessions": report}
+
+
+@router.post("/closures", response={201: ClosureOut}, summary="Close a program or its whole site for a day")
+def create_closure(request: HttpRequest, payload: ClosureIn) -> Status[dict[str, Any]]:
+    user = staff_user(request)
+    program = _program(user, payload.program_id)
+    require_schedule_manager(user)
+    where: dict[str, Any] = {"site": program.site} if payload.whole_site else {"program": program}
+    closure, cancelled = actions.add_closure(
+        day=payload.date, reason=payload.reason, by=user, at=timezone.now(), **where
+    )
+    return Status(201, _closure_out(closure, cancelled=cancelled))
+
+
+@router.patch("/closures/{closure_id}", response=ClosureOut, summary="Move a closure or change its reason")
+def change_closure(request: HttpRequest, closure_id: int, payload: ClosurePatch) -> dict[str, Any]:
+    user = staff_user(request)
+    closure = Closure.objects.filter(
+        Q(program__in=queries.programs_for(user)) | Q(site__programs__in=queries.programs_for(user)), pk=closure_id
+    ).first()
+    if closure is None:
+        raise out_of_scope(user, "scheduling.closure", closure_id)
+    require_schedule_manager(user)
+    reopened, cancelled = actions.change_closure(
+        closure=closure,
+        day=payload.date or closure.date,
+        reason=closure.reason if payload.reason is None else payload.reason,
+        by=user,
+        at=timezone.now(),
+    )
+    closure.refresh_from_db()
+    return _closure_out(closure, cancelled=cancelled, reopened=reopened)
+
+
+def _closure_out(closure: Closure, *, cancelled: int = 0, reopened: int = 0) -> dict[str, Any]:
+    return {
+        "id": closure.pk,
+        "site_id": closure.site_id,
+        "program_id": closure.program_id,
+        "date": closure.date,
+        "reason": closure.reason,
+        "sessions_cancelled": cancelled,
+        "sessions_reopened": reopened,
+    }
 
 
 # --- Sessions and bookings -----------------------------------------------------------------------

@@ -115,6 +115,18 @@ class TemplateForm(ScheduleForm):
         self.fields["track"].queryset = program.tracks.filter(active=True)  # type: ignore[attr-defined]
 
 
+class TemplateEditForm(ScheduleForm):
+    name = forms.CharField(max_length=100)
+    starts_on = forms.DateField(widget=DateInput)
+    ends_on = forms.DateField(widget=DateInput, required=False, help_text="Exclusive; empty for no end.")
+
+
+class EndTemplateForm(ScheduleForm):
+    ends_on = forms.DateField(
+        widget=DateInput, label="End on", help_text="No sessions from this day on; past sessions stay."
+    )
+
+
 class SlotForm(ScheduleForm):
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     starts_at = forms.TimeField(label="Starts", widget=TimeInput)
@@ -134,6 +146,11 @@ class ClosureForm(ScheduleForm):
     date = forms.DateField(widget=DateInput)
     reason = forms.CharField(max_length=200)
     whole_site = forms.BooleanField(required=False, label="Close the whole site (every program)")
+
+
+class ClosureEditForm(ScheduleForm):
+    date = forms.DateField(widget=DateInput)
+    reason = forms.CharField(max_length=200)
 
 
 class TimeOffForm(ScheduleForm):

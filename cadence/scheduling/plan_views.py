@@ -99,10 +99,15 @@ def _plan_context(plan: Any) -> dict[str, Any]:
     quality = "Optimal" if summary.get("status") == "OPTIMAL" else f"Within {round(gap * 100)}% of the best"
     # A build still queued after a minute means no worker is running (``manage.py db_worker``).
     stalled = plan.status == "queued" and (timezone.now() - plan.created_at).total_seconds() > 60
+    unavoidable = [
+        dict(u, name=episodes[u["episode"]].participant.display_name if u["episode"] in episodes else "")
+        for u in summary.get("unavoidable_reasons", [])
+    ]
     return {
         "plan": plan,
         "summary": summary,
         "rows": rows,
+        "unavoidable": unavoidable,
         "moves": _moves(plan, episodes),
         "quality": quality,
         "stalled": stalled,

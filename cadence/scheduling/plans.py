@@ -308,9 +308,21 @@ def summarize(
         )
     sizes = sorted(members.values())
     weight = problem.weights.group_size_spread or 1
+    why: dict[str, list[str]] = defaultdict(list)
+    for cost in result.unavoidable_costs:
+        if cost.reason not in why[cost.participant]:
+            why[cost.participant].append(cost.reason)
     return {
         "status": result.status,
         "objective": result.objective,
+        # The constant part of the objective that no plan can avoid, apart from what planning can improve.
+        "unavoidable": result.unavoidable,
+        "avoidable": result.avoidable_objective,
+        "unavoidable_reasons": [
+            {"episode": built.facts[pid].episode_id, "reasons": [_named(r, services) for r in reasons]}
+            for pid, reasons in why.items()
+            if pid in built.facts
+        ],
         "bound": result.best_bound,
         "gap": round(result.gap, 4),
         "seconds": round(result.stats.solve_seconds, 2),

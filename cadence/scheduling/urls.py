@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feed_views, plan_views, views
+from . import edit_views, feed_views, plan_views, views
 
 app_name = "scheduling"
 urlpatterns = [
@@ -12,7 +12,11 @@ urlpatterns = [
     path("programs/<int:program_id>/sessions/new/", plan_views.one_off_view, name="one_off"),
     path("programs/<int:program_id>/templates/", plan_views.templates_view, name="templates"),
     path("programs/<int:program_id>/closures/", plan_views.closures_view, name="closures"),
+    path("programs/<int:program_id>/closures/<int:pk>/edit/", edit_views.edit_closure_view, name="edit_closure"),
+    path("templates/<int:pk>/edit/", edit_views.edit_template_view, name="edit_template"),
+    path("templates/<int:pk>/end/", edit_views.end_template_view, name="end_template"),
     path("templates/<int:pk>/slots/", plan_views.add_slot_view, name="add_slot"),
+    path("slots/<int:pk>/edit/", edit_views.edit_slot_view, name="edit_slot"),
     path("slots/<int:pk>/remove/", plan_views.remove_slot_view, name="remove_slot"),
     path("rooms/<int:room_id>/", views.room_week_view, name="room_week"),
     path("staff/<int:staff_id>/", views.staff_week_view, name="staff_week"),

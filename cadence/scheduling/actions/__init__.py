@@ -22,6 +22,7 @@ from .sessions import (
     check_booking,
     unbook_participant,
 )
+from .template_edits import EditReport, change_closure, change_template, change_template_slot, end_template
 from .templates import (
     GenerationReport,
     add_closure,
@@ -33,16 +34,21 @@ from .templates import (
 )
 
 __all__ = [
+    "EditReport",
     "GenerationReport",
     "add_closure",
     "add_one_off_session",
     "add_template_slot",
     "book_participant",
     "cancel_session",
+    "change_closure",
     "change_session",
+    "change_template",
+    "change_template_slot",
     "check_booking",
     "create_calendar_feed",
     "create_template",
+    "end_template",
     "generate_sessions",
     "record_time_off",
     "remove_template_slot",

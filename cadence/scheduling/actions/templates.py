@@ -50,6 +50,26 @@ def track_hours(track: Track) -> TrackHours:
 # --- Templates -----------------------------------------------------------------------------------
 
 
+def check_template_period(
+    track: Track, starts_on: dt.date, ends_on: dt.date | None, exclude: int | None = None
+) -> None:
+    """The period is well formed and overlaps no other template of the track (two templates for one
+    week would be ambiguous). Locks the track so two concurrent edits cannot both pass."""
+    check_period(starts_on, ends_on)
+    Track.objects.select_for_update().filter(pk=track.pk).first()
+    others = WeeklyTemplate.objects.filter(track=track)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    for other in others:
+        if periods_overlap(starts_on, ends_on, other.starts_on, other.ends_on):
+            until = f"until {other.ends_on:%d %b %Y}" if other.ends_on else "with no end"
+            raise SchedulingError(
+                "starts_on",
+                f"Overlaps the template “{other.name}” (from {other.starts_on:%d %b %Y} {until}); "
+                "end it first or choose other dates.",
+            )
+
+
 @transaction.atomic
 def create_template(
     *,
@@ -67,16 +87,7 @@ def create_template(
         raise SchedulingError("track", f"This track does not belong to {program.name}.")
     if not name.strip():
         raise SchedulingError("name", "Give the template a name.")
-    check_period(starts_on, ends_on)
-    Track.objects.select_for_update().filter(pk=track.pk).first()
-    for other in WeeklyTemplate.objects.filter(track=track):
-        if periods_overlap(starts_on, ends_on, other.starts_on, other.ends_on):
-            until = f"until {other.ends_on:%d %b %Y}" if other.ends_on else "with no end"
-            raise SchedulingError(
-                "starts_on",
-                f"Overlaps the template “{other.name}” (from {other.starts_on:%d %b %Y} {until}); "
-                "end it first or choose other dates.",
-            )
+    check_template_period(track, starts_on, ends_on)
     template = WeeklyTemplate.objects.create(
         program=program,
         track=track,
@@ -103,8 +114,7 @@ def _slot_view(slot: TemplateSlot) -> SlotTimes:
     )
 
 
-@transaction.atomic
-def add_template_slot(
+def check_slot(
     *,
     template: WeeklyTemplate,
     weekday: int,
@@ -112,19 +122,16 @@ def add_template_slot(
     ends_at: dt.time,
     service_type: ServiceType,
     room: Room,
-    by: User,
-    at: dt.datetime,
-    max_size: int | None = None,
-    facilitator: User | None = None,
-) -> TemplateSlot:
-    """Add a recurring group. Refuses a one-to-one service, a slot outside the track's days or hours
-    (or longer than the track), a group above the size limit, a room too small or in use, a facilitator
-    without the credential or already leading another slot, and a slot overlapping another of the track."""
-    template = (
-        WeeklyTemplate.objects.select_for_update(of=("self",))
-        .select_related("program__site", "track")
-        .get(pk=template.pk)
-    )
+    max_size: int | None,
+    facilitator: User | None,
+    exclude: int | None = None,
+) -> int:
+    """Every rule a recurring group must keep (``exclude``: the slot being edited); returns its size.
+
+    Refuses a one-to-one service, a slot outside the track's days or hours (or longer than the
+    track), a group above the size limit, a room too small, inactive or at another site, a
+    facilitator without the credential, and a slot overlapping another of the track or using the
+    room or facilitator of another track's template at that time."""
     program, track = template.program, template.track
     if not service_type.active or not service_type.is_group:
         raise SchedulingError("service_type", "Templates hold group services; book one-to-one services per week.")
@@ -145,6 +152,8 @@ def add_template_slot(
         )
     new = SlotTimes(weekday, starts_at, ends_at, room.pk, facilitator.pk if facilitator else None, service_type.name)
     siblings = TemplateSlot.objects.filter(template=template).select_related("service_type")
+    if exclude is not None:
+        siblings = siblings.exclude(pk=exclude)
     check_slot_conflicts(new, [_slot_view(s) for s in siblings])
     # Other tracks' templates in the same period must not use the room or the facilitator at that time.
     others = (
@@ -162,6 +171,43 @@ def add_template_slot(
             f"The {what} is already used by {other.service_type.name} ({other.template.track.name}, "
             f"{hhmm(other.starts_at)}-{hhmm(other.ends_at)}) in “{other.template.name}”.",
         )
+    return size
+
+
+def lock_template(template: WeeklyTemplate) -> WeeklyTemplate:
+    return (
+        WeeklyTemplate.objects.select_for_update(of=("self",))
+        .select_related("program__site", "track")
+        .get(pk=template.pk)
+    )
+
+
+@transaction.atomic
+def add_template_slot(
+    *,
+    template: WeeklyTemplate,
+    weekday: int,
+    starts_at: dt.time,
+    ends_at: dt.time,
+    service_type: ServiceType,
+    room: Room,
+    by: User,
+    at: dt.datetime,
+    max_size: int | None = None,
+    facilitator: User | None = None,
+) -> TemplateSlot:
+    """Add a recurring group; refuses what ``check_slot`` refuses."""
+    template = lock_template(template)
+    size = check_slot(
+        template=template,
+        weekday=weekday,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        service_type=service_type,
+        room=room,
+        max_size=max_size,
+        facilitator=facilitator,
+    )
     slot = TemplateSlot.objects.create(
         template=template,
         weekday=weekday,

@@ -1,7 +1,8 @@
 """Independent checker: does a plan keep every hard rule, and what does it score?
 
-Written apart from the optimisation model (it shares only the data classes) so that tests can use it
-to validate what the greedy planner and CP-SAT produce. Messages are plain words for staff.
+Written apart from the optimisation model (it shares only the data classes, and the pure pre-pass
+that prices what no plan can avoid) so that tests can use it to validate what the greedy planner and
+CP-SAT produce. Messages are plain words for staff.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .floor import unavoidable_costs
 from .types import (
     DAY_NAMES,
     Booking,
@@ -16,6 +18,7 @@ from .types import (
     Problem,
     Shortfall,
     Solution,
+    UnavoidableCost,
     format_time,
 )
 
@@ -38,10 +41,17 @@ class CheckReport:
     minutes: dict[str, int] = field(default_factory=dict)
     days: dict[str, int] = field(default_factory=dict)
     shortfalls: list[Shortfall] = field(default_factory=list)
+    unavoidable: int = 0
+    unavoidable_costs: list[UnavoidableCost] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.violations
+
+    @property
+    def avoidable(self) -> int:
+        """The part of ``objective`` a better plan could still remove (``objective - unavoidable``)."""
+        return self.objective - self.unavoidable
 
 
 def _when(day: int, start: int, end: int) -> str:
@@ -67,12 +77,17 @@ def check(
     *,
     previous: Solution | None = None,
     stability_weight: int = 0,
+    split_unavoidable: bool = True,
 ) -> CheckReport:
     """Check ``solution`` against every hard rule of ``problem`` and score it.
 
     With ``previous``, each change from that plan costs ``stability_weight`` points (one per group
     joined or left, per one-to-one booking added or dropped, per facilitator changed). Never raises
     for a bad plan: unknown ids and broken rules come back as violations.
+
+    ``report.objective`` is the full penalty; with ``split_unavoidable`` (the default) the report also
+    holds ``unavoidable``, the constant part no plan can avoid (``floor.unavoidable_costs``: a pre-pass
+    over the problem alone, with reasons), and ``avoidable`` = objective - unavoidable.
     """
     report = CheckReport()
     bad = report.violations.append
@@ -232,6 +247,11 @@ def check(
         changes = count_changes(problem, previous, solution)
         report.breakdown["stability"] = changes * stability_weight
         report.objective += changes * stability_weight
+    if split_unavoidable:
+        # The constant part no plan can avoid comes from a pre-pass over the problem alone, never
+        # from the plan under check, so greedy and CP-SAT plans are split the same way.
+        report.unavoidable_costs = unavoidable_costs(problem)
+        report.unavoidable = sum(c.points for c in report.unavoidable_costs)
     return report
 
 

@@ -53,6 +53,10 @@ def summary(problem: Problem, result: SolveResult) -> str:
         )
         + f"total {stats.solve_seconds:.2f} s "
         f"({stats.components_optimal} of {stats.components_solved} solved components optimal)",
+        f"Unavoidable: {result.unavoidable} of the objective's points no plan can avoid "
+        f"({len({c.participant for c in result.unavoidable_costs})} participants); avoidable part "
+        f"{result.avoidable_objective}, bound {result.avoidable_bound}; greedy's avoidable part "
+        f"{stats.greedy_objective - result.unavoidable}",
         f"Hours met: {n - len(short)} of {n} participants",
     ]
     if stats.merged_tracks:
@@ -73,6 +77,13 @@ def summary(problem: Problem, result: SolveResult) -> str:
             lines.append(f"  {s.participant}: {'; '.join(parts)}")
             for reason in s.reasons:
                 lines.append(f"    - {reason}")
+    if result.unavoidable_costs:
+        lines.append("Unavoidable (whatever the plan):")
+        by_person: dict[str, list[str]] = {}
+        for cost in result.unavoidable_costs:
+            by_person.setdefault(cost.participant, []).append(f"{cost.reason} ({cost.points} points)")
+        for pid, reasons in by_person.items():
+            lines.append(f"  {pid}: " + "; ".join(reasons))
     if result.diff is not None:
         moved = result.diff.changes
         lines.append(

@@ -372,6 +372,12 @@ def result_to_dict(result: SolveResult) -> Json:
         "objective": result.objective,
         "best_bound": result.best_bound,
         "gap": round(result.gap, 6),
+        "unavoidable": result.unavoidable,
+        "avoidable_objective": result.avoidable_objective,
+        "unavoidable_costs": [
+            {"participant": c.participant, "term": c.term, "points": c.points, "reason": c.reason}
+            for c in result.unavoidable_costs
+        ],
         "shortfalls": [_shortfall_json(s) for s in result.shortfalls],
         "diff": None if result.diff is None else _diff_json(result.diff),
         "stats": asdict(result.stats),

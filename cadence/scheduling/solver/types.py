@@ -305,6 +305,17 @@ class Shortfall:
 
 
 @dataclass(frozen=True, slots=True)
+class UnavoidableCost:
+    """Penalty points ``participant`` costs in *every* plan, under a checker ``term``, and why (in
+    plain words). Found by a pure pre-pass over the problem (``floor.unavoidable_costs``)."""
+
+    participant: str
+    term: str
+    points: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParticipantChange:
     """What changed for one participant between two plans."""
 
@@ -353,6 +364,9 @@ class SolveResult:
 
     ``best_bound`` is the sum of CP-SAT's proven lower bounds over the solved components (a
     component kept from the previous plan or from greedy contributes its own objective).
+    ``objective`` is the full penalty; ``unavoidable`` is its constant part that no plan can avoid
+    (``unavoidable_costs`` says who and why), so ``avoidable_objective`` is what planning can still
+    improve and the figure to compare between planners.
     """
 
     solution: Solution
@@ -362,6 +376,16 @@ class SolveResult:
     shortfalls: tuple[Shortfall, ...] = ()
     diff: PlanDiff | None = None
     stats: SolveStats = field(default_factory=SolveStats)
+    unavoidable: int = 0
+    unavoidable_costs: tuple[UnavoidableCost, ...] = ()
+
+    @property
+    def avoidable_objective(self) -> int:
+        return self.objective - self.unavoidable
+
+    @property
+    def avoidable_bound(self) -> int:
+        return max(0, self.best_bound - self.unavoidable)
 
     @property
     def gap(self) -> float:

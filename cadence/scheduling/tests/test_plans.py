@@ -117,6 +117,12 @@ def test_participant_who_cannot_reach_the_hours_is_explained(sched: Sched) -> No
     assert not row["met"]
     assert row["reasons"] and "available" in " ".join(row["reasons"])
     assert plan.summary["met"] == 3
+    # What no plan could avoid is reported apart, with reasons, for that participant only.
+    summary = plan.summary
+    assert summary["unavoidable"] > 0 and summary["unavoidable"] + summary["avoidable"] == summary["objective"]
+    unavoidable = {u["episode"]: u["reasons"] for u in summary["unavoidable_reasons"]}
+    assert short.pk in unavoidable
+    assert any("not available on enough days" in r for r in unavoidable[short.pk])
 
 
 def test_publishing_never_touches_sessions_that_have_started(sched: Sched) -> None:
