@@ -49,7 +49,7 @@ demo: setup pdf-libs
 	@echo "    admin, director, clinician (first site), clinician2 (second site), frontdesk, billing, auditor"
 	@echo "    participant (the participant portal at /me/, best on a phone-sized window)"
 	@echo ""
-	@echo "  Background worker (schedule builds, reminders): var/worker.log"
+	@echo "  Background worker (schedule builds, crisis escalation, the nightly attendance run): var/worker.log"
 	@$(PY) manage.py db_worker >var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  CADENCE_DEBUG=$${CADENCE_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
@@ -70,6 +70,10 @@ bench: setup
 	$(PY) bench/foundation.py
 	$(PY) bench/measures.py
 	$(PY) bench/scoring.py
+	$(PY) bench/attendance.py
+	$(PY) bench/notes.py
+	$(PY) bench/safety.py
+	$(PY) bench/scheduling.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -218,6 +218,7 @@ CADENCE_CALENDAR_FUTURE_DAYS = env_int("CADENCE_CALENDAR_FUTURE_DAYS", 120)
 # Home-dashboard cards other apps contribute (see cadence.core.cards), in no particular order.
 CADENCE_DASHBOARD_CARDS: list[str] = [
     "cadence.safety.cards.crisis_card",
+    "cadence.scheduling.cards.todays_sessions",
     "cadence.safety.cards.notifications_card",
     "cadence.notes.cards.notes_to_sign",
     "cadence.notes.cards.notes_to_cosign",
