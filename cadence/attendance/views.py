@@ -21,6 +21,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.accounts.models import User
+from cadence.accounts.permissions import Capability, has_capability
 from cadence.accounts.request import staff_user
 from cadence.accounts.scope import out_of_scope, visible_programs
 from cadence.core.queries import local_now
@@ -118,6 +119,7 @@ def _roster_context(user: User, session: Any, now: dt.datetime) -> dict[str, Any
         "choices": [(c, MarkChoice.LABELS[c]) for c in MarkChoice.ALL],
         "can": can(user),
         "zone": zone,
+        "can_read_notes": has_capability(user.role, Capability.READ_CLINICAL_RECORD),
     }
 
 

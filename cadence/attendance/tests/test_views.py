@@ -45,6 +45,13 @@ def test_roster_shows_booked_participants(att: Att, client_for: ClientFor) -> No
     assert AuditEntry.objects.filter(action="list", object_type="scheduling.session").exists()
 
 
+def test_roster_links_to_the_session_notes_only_for_clinical_readers(att: Att, client_for: ClientFor) -> None:
+    session = att.booked(att.episode())
+    link = f'href="/notes/session/{session.pk}/"'
+    assert link in client_for(att.world.clinician_a).get(f"/attendance/sessions/{session.pk}/").content.decode()
+    assert link not in client_for(att.world.frontdesk).get(f"/attendance/sessions/{session.pk}/").content.decode()
+
+
 def test_roster_of_another_sites_session_is_404_and_audited(att: Att, client_for: ClientFor) -> None:
     session = att.booked(att.episode())
     response = client_for(att.world.clinician_b).get(f"/attendance/sessions/{session.pk}/")
