@@ -40,6 +40,7 @@ from .rules import (
     check_not_future,
     normalize_icd10,
 )
+from .signals import episode_discharged
 
 EDITABLE_FIELDS = (
     "legal_first_name",
@@ -539,4 +540,5 @@ def discharge_participant(
         },
         at=at,
     )
+    episode_discharged.send(sender=Episode, episode=episode, at=at, by=by)
     return episode

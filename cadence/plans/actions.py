@@ -146,15 +146,33 @@ def set_review_days(*, plan: TreatmentPlan, days: int, by: User, at: dt.datetime
 def close_plan(*, plan: TreatmentPlan, by: User, at: dt.datetime) -> TreatmentPlan:
     """Close the plan when its episode ends (the signed revisions stay; no more reviews are due).
 
-    Meant to run with the discharge; refuses a plan already closed."""
+    Runs with the discharge (``plans.receivers.close_plan_on_discharge``); refuses a plan already closed.
+    The current signed revision stays the plan's record; an unsigned draft is left as it is, never
+    signed (a closed plan no longer changes), and the audit entry names it."""
     locked = TreatmentPlan.objects.select_for_update().select_related("episode").get(pk=plan.pk)
     if locked.status == PlanStatus.CLOSED:
         raise PlanError("plan", "The plan is already closed.")
     _require_writer(by, locked.episode)
+    before = locked.status
     locked.status = PlanStatus.CLOSED
     locked.save(update_fields=["status"])
     plan.refresh_from_db()
-    _audit(by=by, obj=locked, plan=locked, summary="Closed treatment plan", at=at)
+    current, draft = current_of(locked), draft_of(locked)
+    summary = "Closed treatment plan"
+    if draft is not None:
+        summary += f" (draft revision {draft.number} left unsigned)"
+    _audit(
+        by=by,
+        obj=locked,
+        plan=locked,
+        summary=summary,
+        at=at,
+        changes={
+            "status": [before, PlanStatus.CLOSED],
+            "current_revision": current.number if current is not None else None,
+            "unsigned_draft": draft.number if draft is not None else None,
+        },
+    )
     return locked
 
 

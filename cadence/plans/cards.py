@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
 from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, has_capability
@@ -28,7 +27,7 @@ def plan_reviews_card(user: User, now: dt.datetime) -> Card | None:
     """Overdue and soon-due plan reviews: a clinician's own participants, everyone in scope for directors."""
     if not has_capability(user.role, Capability.WRITE_CLINICAL_RECORD):
         return None
-    rows = reviews_due_for(user, timezone.localdate(now))
+    rows = reviews_due_for(user, now=now)  # each plan's day in its site's time zone
     if not rows:
         return None
     shown = rows[:CARD_LIMIT]

@@ -5,6 +5,8 @@ diagnoses and an ASAM dimension, goals in the participant's words, measurable ob
 and prescribed services. About one plan in five is still an unsigned initial draft; the rest were signed
 two days after admission, and those admitted long enough ago were reviewed a month later (objective
 status and a target date changed), except one in three (the first included), whose review is now overdue.
+A participant with a portal login (the demo's ``participant``, made by ``seed_measures``: run this after
+it) always gets a plan signed by the clinician and waiting for their own signature on the portal.
 Deterministic.
 """
 
@@ -120,7 +122,9 @@ def seed_plans(*, now: dt.datetime, progress: Callable[[str], None] | None = Non
     today = now.date()
     eligible = 0  # signed plans whose first review date has passed; every third is left overdue
     for index, episode in enumerate(episodes):
-        if index % 7 == 6:
+        # The demo portal login's participant always gets a signed plan waiting for their portal signature.
+        portal = episode.participant.portal_user_id is not None
+        if index % 7 == 6 and not portal:
             continue
         by = _author(episode, admins)
         assert episode.admitted_on is not None  # noqa: S101
@@ -129,11 +133,14 @@ def seed_plans(*, now: dt.datetime, progress: Callable[[str], None] | None = Non
             continue
         plan = _write_plan(episode, index=index, by=by, at=start, services=services)
         summary.plans += 1
-        if index % 5 == 4:
+        if index % 5 == 4 and not portal:
             summary.drafts += 1
             continue
         actions.sign_as_clinician(plan=plan, by=by, at=start)
         revision = plan.revisions.get(number=1)
+        if portal:
+            summary.signed += 1
+            continue
         if index % 4 != 3:
             actions.record_participant_signature(revision=revision, method="paper", by=by, at=start)
         summary.signed += 1

@@ -123,3 +123,9 @@ class SignForm(forms.Form):
 
 class ParticipantSignatureForm(forms.Form):
     confirm = forms.BooleanField(label="I saw the participant sign the printed plan.")
+
+
+class PortalSignForm(forms.Form):
+    """The participant's "I have read my plan and agree" box on the portal."""
+
+    confirm = forms.BooleanField(required=True)

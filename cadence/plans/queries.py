@@ -12,7 +12,7 @@ from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from cadence.accounts.models import Role, User
 from cadence.accounts.scope import get_in_scope, visible_programs
 from cadence.participants.models import EpisodeStatus, LevelOfCareChange, Participant
-from cadence.participants.queries import current_episode
+from cadence.participants.queries import current_episode, today_in
 
 from .models import Goal, PlanRevision, PlanStatus, RevisionStatus, TreatmentPlan
 from .rules import DEFAULT_SOON_DAYS, ReviewDue, is_overdue, review_due
@@ -85,16 +85,28 @@ class DueReview:
     overdue: bool
 
 
-def reviews_due_for(user: User, today: dt.date, *, within_days: int | None = None) -> list[DueReview]:
+def reviews_due_for(
+    user: User, today: dt.date | None = None, *, within_days: int | None = None, now: dt.datetime | None = None
+) -> list[DueReview]:
     """Signed plans of admitted participants whose review is overdue or due within ``within_days``:
-    a clinician's own participants (primary clinician), everyone in scope for directors and admins."""
-    horizon = today + dt.timedelta(days=soon_days() if within_days is None else within_days)
+    a clinician's own participants (primary clinician), everyone in scope for directors and admins.
+
+    Give ``now`` to count days in each plan's site time zone (what the dashboard does: overdue turns at
+    local midnight, not UTC midnight), or a fixed ``today`` for every plan."""
+    days = soon_days() if within_days is None else within_days
+    if now is not None:
+        # A superset in SQL (a site's day is at most one day off the UTC day); exact per plan below.
+        horizon = now.astimezone(dt.UTC).date() + dt.timedelta(days=days + 1)
+    elif today is not None:
+        horizon = today + dt.timedelta(days=days)
+    else:
+        raise ValueError("Give today or now.")
     rows = (
         plans_for(user)
         .filter(status=PlanStatus.ACTIVE, episode__status=EpisodeStatus.ACTIVE, last_signed_on__isnull=False)
         .annotate(first_change=_first_change_after("last_signed_on"))
         .filter(Q(review_due_on__lte=horizon) | Q(first_change__lte=horizon))
-        .select_related("participant", "episode__program", "episode__primary_clinician")
+        .select_related("participant", "episode__program__site", "episode__primary_clinician")
     )
     if user.role not in (Role.DIRECTOR, Role.ADMIN):
         rows = rows.filter(episode__primary_clinician=user)
@@ -106,8 +118,12 @@ def reviews_due_for(user: User, today: dt.date, *, within_days: int | None = Non
             review_days=_signed_cycle(plan),
             level_changes_on=[first] if first else [],
         )
-        if due is not None:
-            found.append(DueReview(plan=plan, due=due, overdue=is_overdue(due, today)))
+        if due is None:
+            continue
+        local_today = today_in(plan.episode, now) if now is not None else today or dt.date.min
+        if due.due_on > local_today + dt.timedelta(days=days):
+            continue
+        found.append(DueReview(plan=plan, due=due, overdue=is_overdue(due, local_today)))
     return sorted(found, key=lambda row: (row.due.due_on, row.plan.participant.legal_last_name, row.plan.pk))
 
 
@@ -154,4 +170,18 @@ def active_goals(episode_id: int) -> QuerySet[Goal]:
         Goal.objects.filter(plan__episode_id=episode_id, removed_at__isnull=True)
         .select_related("problem")
         .order_by("number")
+    )
+
+
+def awaiting_participant(plan: TreatmentPlan | None) -> PlanRevision | None:
+    """The current revision when the clinician signed it and the participant has not yet (open plans only):
+    what the portal offers to sign. Superseded revisions are never offered."""
+    if plan is None or plan.status == PlanStatus.CLOSED:
+        return None
+    return (
+        plan.revisions.filter(
+            status=RevisionStatus.CURRENT, clinician_signed_at__isnull=False, participant_signed_at__isnull=True
+        )
+        .select_related("clinician_signed_by")
+        .first()
     )

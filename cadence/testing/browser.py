@@ -98,9 +98,11 @@ class WatchedBrowser:
     """A Chromium whose pages record script errors, CSP violations and missing assets (any non-document
     response of 400 or more; pages themselves may answer 404 on purpose) into ``errors``."""
 
-    def __init__(self, browser: Any, base_url: str) -> None:
+    def __init__(self, browser: Any, base_url: str, answers_may_fail: tuple[str, ...] = ()) -> None:
         self.browser = browser
         self.base_url = base_url
+        # Resource types whose 4xx answers are expected (e.g. "xhr" when htmx shows a refusal).
+        self.answers_may_fail = ("document", *answers_may_fail)
         self.errors: list[str] = []
 
     def page(self, viewport: dict[str, int] | None = None) -> Any:
@@ -116,18 +118,19 @@ class WatchedBrowser:
             self.errors.append(msg.text)
 
     def _on_response(self, response: Any) -> None:
-        if response.status >= 400 and response.request.resource_type != "document":
+        if response.status >= 400 and response.request.resource_type not in self.answers_may_fail:
             self.errors.append(f"{response.status} {response.url}")
 
 
 @contextmanager
-def watched_browser(base_url: str) -> Iterator[WatchedBrowser]:
+def watched_browser(base_url: str, answers_may_fail: tuple[str, ...] = ()) -> Iterator[WatchedBrowser]:
     """Debian's Chromium through Playwright; on exit, fails the test if any page recorded an error."""
     from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     with sync_playwright() as pw:
-        watched = WatchedBrowser(pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS), base_url)
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        watched = WatchedBrowser(chromium, base_url, answers_may_fail)
         try:
             yield watched
         finally:
@@ -136,9 +139,11 @@ def watched_browser(base_url: str) -> Iterator[WatchedBrowser]:
 
 
 @contextmanager
-def watched_page(base_url: str, viewport: dict[str, int] | None = None) -> Iterator[Any]:
+def watched_page(
+    base_url: str, viewport: dict[str, int] | None = None, answers_may_fail: tuple[str, ...] = ()
+) -> Iterator[Any]:
     """One page of a ``watched_browser``."""
-    with watched_browser(base_url) as browser:
+    with watched_browser(base_url, answers_may_fail) as browser:
         yield browser.page(viewport)
 
 

@@ -5,14 +5,14 @@ console errors on the way."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from cadence.testing.browser import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, running_server
+from cadence.testing.browser import CHROMIUM, running_server, sign_in, watched_page
 
 pytestmark = pytest.mark.browser
 HOURS = re.compile(r"This week (\d+\.\d) of (\d+\.\d) h")
@@ -29,34 +29,9 @@ def base_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def page(base_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on(
-            "console",
-            lambda msg: (
-                errors.append(msg.text)
-                if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-                else None
-            ),
-        )
-        tab.on(
-            "response",
-            lambda r: (
-                errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                else None
-            ),
-        )
+def page(base_url: str) -> Iterator[Any]:
+    with watched_page(base_url) as tab:
         yield tab
-        browser.close()
-        assert not errors, f"browser errors (CSP, script or missing asset): {errors}"
 
 
 def hours(row: object) -> float:
@@ -68,11 +43,7 @@ def hours(row: object) -> float:
 
 def test_clinician_marks_present_and_absent_and_sees_the_weekly_hours_change(page: object) -> None:
     p = page  # the Playwright page; attributes are dynamic
-    p.goto("/accounts/login/")  # type: ignore[attr-defined]
-    p.get_by_label("Username").fill("clinician")  # type: ignore[attr-defined]
-    p.get_by_label("Password").fill(DEMO_PASSWORD)  # type: ignore[attr-defined]
-    p.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    p.wait_for_url("**/")  # type: ignore[attr-defined]
+    sign_in(p, "clinician")
     # A day before today (its sessions have all started, whatever the time of the test run).
     for back in range(1, 8):
         p.goto(f"/attendance/?day={dt.date.today() - dt.timedelta(days=back)}")  # type: ignore[attr-defined]

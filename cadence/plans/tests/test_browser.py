@@ -1,58 +1,47 @@
 """A real browser against a real server: edit a plan with htmx (field error, then saved), sign the draft,
-download the PDF. Fails on CSP or console errors."""
+download the PDF; the participant, on a phone, reads and signs their plan on the portal. Fails on CSP or
+console errors."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from cadence.testing.browser import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, running_server
+from cadence.testing.browser import CHROMIUM, running_server, sign_in, watched_page
 
 pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("CADENCE_SCREENSHOTS", "")
+
+
+def _shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is required for the browser tests ({CHROMIUM})")
-    with running_server(participants=20, extra=[["seed_plans_demo", "--if-empty"]]) as url:
+    # seed_measures makes the demo portal login ("participant"); the plans seed leaves its plan to sign.
+    extra = [["seed_measures", "--seed", "3"], ["seed_plans_demo", "--if-empty"]]
+    with running_server(participants=20, extra=extra) as url:
         yield url
 
 
 @pytest.fixture
-def page(base_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        tab.on(
-            "response",
-            lambda r: (
-                errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                else None
-            ),
-        )
+def page(base_url: str) -> Iterator[Any]:
+    with watched_page(base_url) as tab:
         yield tab
-        browser.close()
-        assert not errors, f"browser errors (CSP, script or missing asset): {errors}"
 
 
 def test_director_edits_a_plan_with_htmx_signs_it_and_downloads_the_pdf(page: object) -> None:
     p = page  # the Playwright page; attributes are dynamic
-    p.goto("/accounts/login/")  # type: ignore[attr-defined]
-    p.get_by_label("Username").fill("director")  # type: ignore[attr-defined]
-    p.get_by_label("Password").fill(DEMO_PASSWORD)  # type: ignore[attr-defined]
-    p.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    p.wait_for_url("**/")  # type: ignore[attr-defined]
+    sign_in(p, "director")
     p.goto("/plans/1/")  # type: ignore[attr-defined]
     p.get_by_role("heading", name="Treatment plan", exact=True).wait_for()  # type: ignore[attr-defined]
     editing = p.locator("summary", has_text="Edit the plan")  # type: ignore[attr-defined]
@@ -78,3 +67,28 @@ def test_director_edits_a_plan_with_htmx_signs_it_and_downloads_the_pdf(page: ob
     assert "Walk 20 minutes daily" in p.locator(".plan-current").inner_text()  # type: ignore[attr-defined]
     response = p.request.get(p.url.rstrip("/") + "/pdf/")  # type: ignore[attr-defined]
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+
+
+@pytest.fixture
+def phone(base_url: str) -> Iterator[Any]:
+    with watched_page(base_url, {"width": 390, "height": 844}) as tab:
+        yield tab
+
+
+def test_participant_on_a_phone_reads_and_signs_their_plan(phone: Any) -> None:
+    p = phone
+    sign_in(p, "participant")
+    p.goto("/me/")
+    p.get_by_role("link", name=re.compile("My treatment plan|Mi plan de tratamiento")).click()
+    p.get_by_role("heading", name=re.compile("My goals|Mis metas")).wait_for()
+    _shot(p, "plan-portal")
+    sign = re.compile("Sign my plan|Firmar mi plan")
+    p.get_by_role("link", name=sign).click()
+    p.get_by_role("button", name=sign).click()  # unticked: the browser's own check keeps the page
+    assert "/me/plan/sign/" in p.url
+    p.get_by_label(re.compile("I have read my treatment plan|Leí mi plan de tratamiento")).check()
+    _shot(p, "plan-portal-sign")
+    p.get_by_role("button", name=sign).click()
+    p.get_by_text(re.compile("Your treatment plan is signed|quedó firmado")).wait_for()
+    assert p.get_by_role("link", name=sign).count() == 0
+    assert p.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone

@@ -144,3 +144,34 @@ def test_chart_shows_the_link_and_the_goals(world: World, client_for: ClientFor)
     desk = client_for(world.frontdesk).get(f"/participants/{plan.participant_id}/").content.decode()
     assert "I want to stay sober" not in desk and "Treatment plan</a>" not in desk
     assert PlanRevision.objects.filter(plan=plan).count() == 1
+
+
+def test_reviews_card_counts_days_in_each_sites_time_zone_at_midnight(world: World) -> None:
+    """Signed 23 Nov (local) with a 30-day cycle: due 23 Dec, overdue from local midnight on 24 Dec."""
+    new_york = build_plan(world)  # site A, America/New_York
+    chicago = build_plan(
+        world,
+        episode=world.episode(program=world.iop_b, track=world.morning_b, primary_clinician=world.clinician_b),
+        by=world.clinician_b,
+    )  # site B, America/Chicago
+    assert new_york.review_due_on == chicago.review_due_on == dt.date(2026, 12, 23)
+
+    before_local_midnight = dt.datetime(2026, 12, 24, 3, 0, tzinfo=dt.UTC)  # 22:00 on 23 Dec in New York
+    card = plan_reviews_card(world.clinician_a, before_local_midnight)
+    assert card is not None and card.context["overdue"] == 0 and not card.context["rows"][0].overdue
+
+    just_after = dt.datetime(2026, 12, 24, 5, 30, tzinfo=dt.UTC)  # 00:30 on 24 Dec in New York, 23:30 in Chicago
+    card = plan_reviews_card(world.clinician_a, just_after)
+    assert card is not None and card.context["overdue"] == 1 and card.context["rows"][0].overdue
+    everyone = plan_reviews_card(world.admin, just_after)
+    assert everyone is not None
+    overdue = {row.plan.pk: row.overdue for row in everyone.context["rows"]}
+    assert overdue == {new_york.pk: True, chicago.pk: False}
+
+
+def test_reviews_card_due_soon_window_uses_the_sites_day(world: World) -> None:
+    build_plan(world)  # due 23 Dec (New York)
+    soon = dt.datetime(2026, 12, 16, 4, 0, tzinfo=dt.UTC)  # 23:00 on 15 Dec in New York: 8 days ahead
+    assert plan_reviews_card(world.clinician_a, soon) is None
+    card = plan_reviews_card(world.clinician_a, soon + dt.timedelta(hours=2))  # 01:00 on 16 Dec: 7 days
+    assert card is not None and not card.context["rows"][0].overdue

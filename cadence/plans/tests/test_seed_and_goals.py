@@ -40,6 +40,25 @@ def test_seed_writes_signed_draft_and_overdue_plans_once() -> None:
         assert "already present" in again.getvalue() and TreatmentPlan.objects.count() == len(plans)
 
 
+def test_seed_leaves_the_portal_participants_plan_waiting_for_their_signature() -> None:
+    from cadence.accounts.models import Role, User
+    from cadence.plans.queries import awaiting_participant
+
+    with time_machine.travel(NOW, tick=False):
+        call_command("seed_demo", participants=14, weeks=8, seed=3, today=dt.date(2026, 11, 23), stdout=StringIO())
+        episodes = list(Episode.objects.filter(status=EpisodeStatus.ACTIVE, admitted_on__isnull=False).order_by("pk"))
+        episode = episodes[6]  # every seventh episode is otherwise left without a plan
+        login = User.objects.create(
+            username="participant", role=Role.PARTICIPANT, organization_id=episode.participant.organization_id
+        )
+        episode.participant.portal_user = login
+        episode.participant.save(update_fields=["portal_user"])
+        call_command("seed_plans_demo", "--if-empty", stdout=StringIO())
+        plan = TreatmentPlan.objects.get(episode=episode)
+        waiting = awaiting_participant(plan)
+        assert plan.status == PlanStatus.ACTIVE and waiting is not None and waiting.number == 1
+
+
 def test_active_goals_leave_out_removed_ones(world: World) -> None:
     plan = build_plan(world)
     goal = plan.goals.get()

@@ -4,14 +4,13 @@ conflict check refuse a move, with no CSP or console errors."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cadence.testing.browser import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, running_server
+from cadence.testing.browser import CHROMIUM, running_server, sign_in, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -27,41 +26,9 @@ def base_url() -> Iterator[str]:
 
 @pytest.fixture
 def page(base_url: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on(
-            "console",
-            lambda msg: (
-                errors.append(msg.text)
-                if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-                else None
-            ),
-        )
-        tab.on(
-            "response",
-            lambda r: (
-                errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type not in ("document", "xhr", "fetch")
-                else None
-            ),
-        )
+    # The booking editor answers a refused change with a 4xx to htmx, on purpose.
+    with watched_page(base_url, answers_may_fail=("xhr", "fetch")) as tab:
         yield tab
-        browser.close()
-        assert not errors, f"browser errors (CSP, script or missing asset): {errors}"
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
 
 
 # Two sessions of one day at different times: [[href, start text], [href, start text]].
