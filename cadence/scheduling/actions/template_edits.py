@@ -174,7 +174,9 @@ def change_template_slot(
     past, onto a closed day or out of the template's period is cancelled."""
     template = lock_template(slot.template)
     slot = (
-        TemplateSlot.objects.select_for_update().select_related("service_type", "room", "facilitator").get(pk=slot.pk)
+        TemplateSlot.objects.select_for_update(of=("self",))
+        .select_related("service_type", "room", "facilitator")
+        .get(pk=slot.pk)
     )
     size = check_slot(
         template=template,
@@ -299,7 +301,7 @@ def change_closure(*, closure: Closure, day: dt.date, reason: str, by: User, at:
     """Change a closure's date or reason. Moving it re-opens the upcoming sessions it had cancelled on
     the old day (those not started) and cancels the scheduled ones of the new day, as closing does.
     Refuses an empty reason and a day already closed. Returns (re-opened, cancelled)."""
-    closure = Closure.objects.select_for_update().select_related("site", "program__site").get(pk=closure.pk)
+    closure = Closure.objects.select_for_update(of=("self",)).select_related("site", "program__site").get(pk=closure.pk)
     if not reason.strip():
         raise SchedulingError("reason", "Give the reason for the closure (e.g. Thanksgiving).")
     old_day, old_reason = closure.date, closure.reason
