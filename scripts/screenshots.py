@@ -17,7 +17,16 @@ OUT = ROOT / "docs" / "screenshots"
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    with running_server(participants=120) as base, sync_playwright() as pw:
+    extra = [
+        ["seed_schedule_demo", "--weeks", "2"],
+        ["seed_attendance_demo", "--weeks", "4", "--no-schedule"],
+        ["seed_measures", "--if-empty"],
+        ["seed_notes_demo", "--if-empty"],
+        ["seed_plans_demo", "--if-empty"],
+        ["seed_safetyplans_demo", "--if-empty"],
+        ["seed_safety_demo", "--if-empty"],
+    ]
+    with running_server(participants=120, extra=extra) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(base_url=base, viewport={"width": 1280, "height": 860}).new_page()
         page.goto("/accounts/login/")
@@ -32,6 +41,19 @@ def main() -> None:
         href = page.locator("table a[href^='/participants/']").first.get_attribute("href")
         page.goto(str(href))
         page.screenshot(path=OUT / "chart.png", full_page=True)
+        pk = str(href).strip("/").split("/")[-1]
+        page.goto(f"/plans/participant/{pk}/")
+        page.screenshot(path=OUT / "plan.png")
+        page.goto("/safety/")
+        event = page.locator("table a[href^='/safety/events/']").first
+        if event.count():
+            event.click()
+            page.screenshot(path=OUT / "crisis-event.png")
+        page.goto("/notes/cosign/")
+        note = page.get_by_role("link", name="Group note").first
+        if note.count():
+            note.click()
+            page.screenshot(path=OUT / "group-note.png")
         schedule = page.goto("/schedule/")
         if schedule is not None and schedule.status == 200:
             page.screenshot(path=OUT / "schedule.png")
@@ -43,6 +65,15 @@ def main() -> None:
         auditor.wait_for_url("**/")
         auditor.goto("/audit/")
         auditor.screenshot(path=OUT / "audit.png")
+        phone = browser.new_context(base_url=base, viewport={"width": 390, "height": 844}).new_page()
+        phone.goto("/accounts/login/")
+        phone.get_by_label("Username").fill("participant")
+        phone.get_by_label("Password").fill(DEMO_PASSWORD)
+        phone.get_by_role("button", name="Sign in").click()
+        phone.wait_for_url("**/me/")
+        phone.screenshot(path=OUT / "portal.png")
+        phone.goto("/me/help/")
+        phone.screenshot(path=OUT / "portal-help.png")
         browser.close()
     print(f"screenshots written to {OUT.relative_to(ROOT)}")
 
