@@ -31,6 +31,7 @@ For one episode of care and one week (``week_start`` to ``week_start + 7``, loca
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -288,19 +289,30 @@ def _round_half_up_sevenths(sevenths: int) -> int:
     return (2 * sevenths + 7) // 14
 
 
+@functools.cache
+def _full_week(minutes: int, days: int, code: str) -> Requirement:
+    """The requirement of a whole week at one level (shared: boards ask for it thousands of times)."""
+    return Requirement(minutes, days, (code,), 7)
+
+
 def requirement(span: EpisodeSpan, week_start: dt.date) -> Requirement:
     """The prorated minimum for the week (see the module docstring for the formula). Sums are kept in
     sevenths (integers), so the only rounding happens at the end."""
     week_end = week_start + WEEK
-    levels = span.levels
-    if (
-        len(levels) == 1
-        and levels[0].starts_on <= week_start
-        and span.admitted_on <= week_start
-        and (span.discharged_on is None or span.discharged_on >= week_end - DAY)
-    ):  # the common case: one level all week long
-        only = levels[0]
-        return Requirement(only.min_minutes_week, only.min_days_week, (only.code,), 7)
+    if span.admitted_on <= week_start and (span.discharged_on is None or span.discharged_on >= week_end - DAY):
+        # The common case: enrolled all week at one level (the last to start by ``week_start``, when
+        # the next one starts after the week).
+        current = None
+        for period in span.levels:
+            if period.starts_on <= week_start:
+                current = period
+            elif period.starts_on < week_end:
+                current = None
+                break
+            else:
+                break
+        if current is not None:
+            return _full_week(current.min_minutes_week, current.min_days_week, current.code)
     minutes = days = enrolled = 0
     codes: list[str] = []
     for offset in range(7):
@@ -452,6 +464,24 @@ def week_ledger(
     return ledger_from_totals(span=span, week_start=week_start, totals=totals, today=today)
 
 
+def week_status(
+    need: Requirement, minutes: int, days: int, projected_minutes: int, projected_days: int, *, is_over: bool
+) -> WeekStatus:
+    """A week's status from its requirement, what was attended and what the bookings would add (the
+    rules of the module docstring; the board sorts every row with it before building the rows shown)."""
+    if need.enrolled_days == 0:
+        return WeekStatus.NOT_ENROLLED
+    if need.minutes == 0 and need.days == 0:
+        return WeekStatus.NO_MINIMUM
+    if minutes >= need.minutes and days >= need.days:
+        return WeekStatus.ON_TRACK
+    if is_over:
+        return WeekStatus.BELOW_MINIMUM
+    if projected_minutes >= need.minutes and projected_days >= need.days:
+        return WeekStatus.ON_TRACK
+    return WeekStatus.AT_RISK
+
+
 def ledger_from_totals(*, span: EpisodeSpan, week_start: dt.date, totals: WeekTotals, today: dt.date) -> WeekLedger:
     """The ledger of one week from its totals (the status rules of the module docstring)."""
     need = requirement(span, week_start)
@@ -461,18 +491,7 @@ def ledger_from_totals(*, span: EpisodeSpan, week_start: dt.date, totals: WeekTo
     projected_days = len(totals.counted_days | totals.booked_days) if totals.booked_days else days
     is_over = today >= week_start + WEEK
     met = minutes >= need.minutes and days >= need.days
-    if need.enrolled_days == 0:
-        status = WeekStatus.NOT_ENROLLED
-    elif need.minutes == 0 and need.days == 0:
-        status = WeekStatus.NO_MINIMUM
-    elif met:
-        status = WeekStatus.ON_TRACK
-    elif is_over:
-        status = WeekStatus.BELOW_MINIMUM
-    elif projected_minutes >= need.minutes and projected_days >= need.days:
-        status = WeekStatus.ON_TRACK
-    else:
-        status = WeekStatus.AT_RISK
+    status = week_status(need, minutes, days, projected_minutes, projected_days, is_over=is_over)
     cancelled = totals.cancelled_minutes
     short_because_of_program = (
         not met
@@ -528,13 +547,19 @@ def ledger_weeks(
     ]
 
 
-def risk_key(this_week: WeekLedger, last_week: WeekLedger | None = None) -> tuple[int, int, int, int]:
+def risk_order(
+    status: WeekStatus, last_status: WeekStatus, projected_shortfall: int, shortfall: int
+) -> tuple[int, int, int, int]:
     """Sort key for the board: status, then last week's status, then the projected shortfall (largest
-    first), then the shortfall so far."""
-    last_rank = last_week.risk_rank if last_week is not None else RISK_ORDER[WeekStatus.ON_TRACK]
-    return (
-        this_week.risk_rank,
-        last_rank,
-        -this_week.projected_shortfall_minutes,
-        -this_week.shortfall_minutes,
+    first), then the shortfall so far (minutes)."""
+    return (RISK_ORDER[status], RISK_ORDER[last_status], -projected_shortfall, -shortfall)
+
+
+def risk_key(this_week: WeekLedger, last_week: WeekLedger | None = None) -> tuple[int, int, int, int]:
+    """``risk_order`` of a week's ledger (last week on track when not given)."""
+    return risk_order(
+        this_week.status,
+        last_week.status if last_week is not None else WeekStatus.ON_TRACK,
+        this_week.projected_shortfall_minutes,
+        this_week.shortfall_minutes,
     )

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import gc
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, overload
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -35,15 +34,15 @@ from .ledger import (
     LevelPeriod,
     MarkFact,
     WeekLedger,
-    WeekTotals,
-    ledger_from_totals,
+    WeekStatus,
     ledger_weeks,
-    risk_key,
+    risk_order,
 )
 from .models import Attendance, AttendancePolicy
 from .rules import week_start_of
 
-EMPTY = WeekTotals()  # never changed: ledger_from_totals only reads it
+if TYPE_CHECKING:
+    from .weekly import BoardWeek
 
 MARK_FIELDS = (
     "episode_id",
@@ -129,19 +128,24 @@ def build_spans(
     for episode_id, starts_on, level_id in changes:
         by_episode[episode_id].append((starts_on, level_id))
     spans: dict[int, EpisodeSpan] = {}
-    minimums: dict[int, tuple[int, int]] = {}
+    # Periods are immutable and a program's episodes share a few levels and dates: build each once.
+    periods: dict[tuple[dt.date, int], LevelPeriod] = {}
     for episode in episodes:
-        rows = sorted(by_episode.get(episode.id, []))
-        if not rows and episode.level_of_care_id is not None:
+        rows = by_episode.get(episode.id)
+        if rows:
+            rows.sort()
+        elif episode.level_of_care_id is not None:
             rows = [(episode.admitted_on, episode.level_of_care_id)]
-        periods = []
-        for starts_on, level_id in rows:
-            level = levels[level_id]
-            if level_id not in minimums:
-                minimums[level_id] = level_minimums(level, population)
-            minutes, days = minimums[level_id]
-            periods.append(LevelPeriod(starts_on, level.code, minutes, days))
-        spans[episode.id] = EpisodeSpan(episode.admitted_on, episode.discharged_on, tuple(periods))
+        else:
+            rows = []
+        found = []
+        for key in rows:
+            period = periods.get(key)
+            if period is None:
+                level = levels[key[1]]
+                period = periods[key] = LevelPeriod(key[0], level.code, *level_minimums(level, population))
+            found.append(period)
+        spans[episode.id] = EpisodeSpan(episode.admitted_on, episode.discharged_on, tuple(found))
     return spans
 
 
@@ -250,13 +254,19 @@ def raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     return rows
 
 
+class BookedSink(Protocol):
+    """What takes a week's unmarked bookings (``WeekTotals``, or the board's ``weekly.BoardWeek``)."""
+
+    def add_booked(self, occurs_on: dt.date, counts: bool, minutes: int, ended: int, count: int = 1) -> None: ...
+
+
 def add_booked_totals(
     program: Program,
     *,
     first: dt.date,
     end: dt.date,
     at: dt.datetime,
-    bucket: Callable[[int, dt.date], WeekTotals | None],
+    bucket: Callable[[int, dt.date], BookedSink | None],
 ) -> None:
     """Add the program's unmarked bookings of scheduled sessions from ``first`` to ``end`` (local dates,
     exclusive end) to the totals ``bucket(episode_id, day)`` returns (None: skip): 2 queries, the
@@ -277,14 +287,18 @@ def add_booked_totals(
         .values_list("pk", "day", "starts", "ends", "counts")
     )
     sessions: dict[int, tuple[dt.date, int, bool, int]] = {}
+    # Thousands of sessions share a handful of days and times: parse each text once.
+    days: dict[str, dt.date] = {}
+    timings: dict[tuple[str, str], tuple[int, int]] = {}
     for pk, raw_day, raw_starts, raw_ends, counts in raw_rows(session_rows):
-        starts, ends = as_datetime(raw_starts), as_datetime(raw_ends)
-        sessions[pk] = (
-            as_date(str(raw_day)[:10]),
-            int((ends - starts).total_seconds() // 60),
-            bool(counts),
-            int(ends <= at),
-        )
+        day = days.get(raw_day)
+        if day is None:
+            day = days[raw_day] = as_date(str(raw_day)[:10])
+        timing = timings.get((raw_starts, raw_ends))
+        if timing is None:
+            starts, ends = as_datetime(raw_starts), as_datetime(raw_ends)
+            timing = timings[(raw_starts, raw_ends)] = (int((ends - starts).total_seconds() // 60), int(ends <= at))
+        sessions[pk] = (day, timing[0], bool(counts), timing[1])
     in_range = {"session__program_id": program.pk, "session__starts_at__gte": lo, "session__starts_at__lt": hi}
     booked = unmarked_bookings().filter(**in_range).order_by().values_list("episode_id", "session_id")
     for episode_id, session_id in raw_rows(booked):
@@ -372,28 +386,102 @@ class BoardRow:
     last_week: WeekLedger
 
 
+class EpisodeRow(NamedTuple):
+    """An admitted episode as the board reads it (raw: its dates as ISO text)."""
+
+    id: int
+    participant_id: int
+    admitted_on: str
+    discharged_on: str | None
+    level_of_care_id: int | None
+    first_name: str
+    last_name: str
+    preferred_name: str
+    record_number: str
+    track: str | None
+    clinician_id: int | None
+    clinician_first_name: str | None
+    clinician_last_name: str | None
+    clinician_username: str | None
+
+
+def _as_text(field: str) -> Cast:
+    return Cast(field, CharField())
+
+
+class BoardEntry(NamedTuple):
+    """A board row before its ledgers are built: its sort key and what building it needs."""
+
+    key: tuple[int, int, int, int, str, int]
+    status: WeekStatus
+    values: EpisodeRow
+    name: str
+    span: EpisodeSpan
+    this_week: BoardWeek
+    last_week: BoardWeek
+
+
+class BoardRows(Sequence[BoardRow]):
+    """The board's rows, most at risk first, each built when first read: sorting and counting need only
+    each week's status and shortfalls (``BoardWeek.summary``), so a page of a board of thousands builds
+    the full ledgers of that page alone (iterating builds them all)."""
+
+    def __init__(self, entries: list[BoardEntry], today: dt.date) -> None:
+        self._entries = entries
+        self._today = today
+        self._built: dict[int, BoardRow] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> BoardRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[BoardRow]: ...
+
+    def __getitem__(self, index: int | slice) -> BoardRow | list[BoardRow]:
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self._entries)))]
+        return self._row(range(len(self._entries))[index])  # negative indexes; IndexError past the end
+
+    def _row(self, i: int) -> BoardRow:
+        found = self._built.get(i)
+        if found is None:
+            entry = self._entries[i]
+            row = entry.values
+            clinician = " ".join(p for p in (row.clinician_first_name, row.clinician_last_name) if p) or (
+                row.clinician_username or ""
+            )
+            found = self._built[i] = BoardRow(
+                episode_id=row.id,
+                participant_id=row.participant_id,
+                name=entry.name,
+                record_number=row.record_number,
+                track=row.track or "",
+                clinician=clinician,
+                clinician_id=row.clinician_id,
+                this_week=entry.this_week.ledger(entry.span, self._today),
+                last_week=entry.last_week.ledger(entry.span, self._today),
+            )
+        return found
+
+
 @dataclass(frozen=True)
 class Board:
     program: Program
     week_start: dt.date
     today: dt.date
-    rows: list[BoardRow]
+    rows: Sequence[BoardRow]
+    counts: dict[str, int]  # this week's statuses of every row (all pages)
 
     @property
     def week_end(self) -> dt.date:
         return self.week_start + WEEK
 
-    @functools.cached_property
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = defaultdict(int)
-        for row in self.rows:
-            out[row.this_week.status.value] += 1
-        return dict(out)
 
-
-def _display_name(row: Mapping[str, Any]) -> str:
-    first = row["participant__preferred_name"] or row["participant__legal_first_name"]
-    return f"{first} {row['participant__legal_last_name']}"
+def _display_name(row: EpisodeRow) -> str:
+    return f"{row.preferred_name or row.first_name} {row.last_name}"
 
 
 def program_board(
@@ -406,7 +494,8 @@ def program_board(
 ) -> Board:
     """Every admitted participant of the program with this week's and last week's ledger, sorted by risk
     (7 queries whatever the number of participants): attendance from the weekly ledger cache, the level
-    history and the unmarked bookings live (``weekly.board_totals``)."""
+    history and the unmarked bookings live (``weekly.board_weeks``). Every row is sorted and counted;
+    a row's ledgers are built when the row is read (``BoardRows``)."""
     with no_gc_pauses():
         return _program_board(program, at=at, week_start=week_start, track_id=track_id, clinician_id=clinician_id)
 
@@ -428,60 +517,71 @@ def _program_board(
         episodes = episodes.filter(track_id=track_id)
     if clinician_id:
         episodes = episodes.filter(primary_clinician_id=clinician_id)
-    rows = list(
-        episodes.values(
-            "id",
-            "participant_id",
-            "admitted_on",
-            "discharged_on",
-            "level_of_care_id",
-            "participant__legal_first_name",
-            "participant__legal_last_name",
-            "participant__preferred_name",
-            "participant__record_number",
-            "track__name",
-            "primary_clinician_id",
-            "primary_clinician__first_name",
-            "primary_clinician__last_name",
-            "primary_clinician__username",
-        )
-    )
-    facts = []
-    for r in rows:
-        admitted_on = r["admitted_on"]
-        if admitted_on is not None:  # always set on an admitted episode (database constraint)
-            facts.append(EpisodeFacts(r["id"], admitted_on, r["discharged_on"], r["level_of_care_id"]))
-    changes = LevelOfCareChange.objects.filter(episode__in=episodes).values_list(
-        "episode_id", "starts_on", "level_of_care_id"
-    )
-    spans = build_spans(facts, changes, all_levels(), program.population)
-    from .weekly import board_totals  # the cache module reads this one's helpers
-
-    totals = board_totals(program, week_starts=[last_start, this_start], at=at)
-    board_rows = []
-    for row in rows:
-        weeks = totals.get(row["id"], {})
-        span = spans[row["id"]]
-        last = ledger_from_totals(span=span, week_start=last_start, totals=weeks.get(last_start, EMPTY), today=today)
-        this = ledger_from_totals(span=span, week_start=this_start, totals=weeks.get(this_start, EMPTY), today=today)
-        clinician = " ".join(
-            p for p in (row["primary_clinician__first_name"], row["primary_clinician__last_name"]) if p
-        ) or (row["primary_clinician__username"] or "")
-        board_rows.append(
-            BoardRow(
-                episode_id=row["id"],
-                participant_id=row["participant_id"],
-                name=_display_name(row),
-                record_number=row["participant__record_number"],
-                track=row["track__name"] or "",
-                clinician=clinician,
-                clinician_id=row["primary_clinician_id"],
-                this_week=this,
-                last_week=last,
+    # Read raw (no per-value converters): thousands of rows; the few distinct dates are parsed once each.
+    rows = [
+        EpisodeRow._make(r)
+        for r in raw_rows(
+            episodes.order_by()
+            .annotate(admitted=_as_text("admitted_on"), discharged=_as_text("discharged_on"))
+            .values_list(
+                "id",
+                "participant_id",
+                "admitted",
+                "discharged",
+                "level_of_care_id",
+                "participant__legal_first_name",
+                "participant__legal_last_name",
+                "participant__preferred_name",
+                "participant__record_number",
+                "track__name",
+                "primary_clinician_id",
+                "primary_clinician__first_name",
+                "primary_clinician__last_name",
+                "primary_clinician__username",
             )
         )
-    board_rows.sort(key=lambda r: (*risk_key(r.this_week, r.last_week), r.name.lower(), r.episode_id))
-    return Board(program, this_start, today, board_rows)
+    ]
+    dates: dict[str, dt.date] = {}
+
+    def day(raw: str) -> dt.date:
+        found = dates.get(raw)
+        if found is None:
+            found = dates[raw] = as_date(str(raw)[:10])
+        return found
+
+    facts = [
+        EpisodeFacts(r.id, day(r.admitted_on), day(r.discharged_on) if r.discharged_on else None, r.level_of_care_id)
+        for r in rows
+        if r.admitted_on is not None  # always set on an admitted episode (database constraint)
+    ]
+    changes = [
+        (episode_id, day(starts_on), level_id)
+        for episode_id, starts_on, level_id in raw_rows(
+            LevelOfCareChange.objects.filter(episode__in=episodes)
+            .order_by()
+            .annotate(starts=_as_text("starts_on"))
+            .values_list("episode_id", "starts", "level_of_care_id")
+        )
+    ]
+    spans = build_spans(facts, changes, all_levels(), program.population)
+    from .weekly import board_weeks  # the cache module reads this one's helpers
+
+    weeks, empty_week = board_weeks(program, week_starts=[last_start, this_start], at=at)
+    entries = []
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        mine = weeks.get(row.id, {})
+        span = spans[row.id]
+        this = mine.get(this_start) or empty_week(this_start)
+        last = mine.get(last_start) or empty_week(last_start)
+        status, projected_short, short = this.summary(span, today)
+        last_status = last.summary(span, today)[0]
+        counts[status.value] += 1
+        name = _display_name(row)
+        key = (*risk_order(status, last_status, projected_short, short), name.lower(), row.id)
+        entries.append(BoardEntry(key, status, row, name, span, this, last))
+    entries.sort(key=lambda e: e.key)
+    return Board(program, this_start, today, BoardRows(entries, today), dict(counts))
 
 
 def program_week_ledgers(program: Program, *, at: dt.datetime, week_start: dt.date) -> dict[int, WeekLedger]:

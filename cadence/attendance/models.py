@@ -391,7 +391,7 @@ class WeeklyLedger(models.Model):
     program cancellations) depend only on the marks: ``mark_attendance`` rewrites the row in the same
     transaction, so they are always exact. The requirement, bookings and status columns are the ledger as
     of ``computed_at``: they also depend on the level of care, the bookings and the clock, which change
-    elsewhere; pages recompute those live from the attendance columns (``weekly.board_totals``), and the
+    elsewhere; pages recompute those live from the attendance columns (``weekly.board_weeks``), and the
     nightly rebuild (``manage.py rebuild_weekly_ledgers``) rewrites every row of recent weeks.
     """
 

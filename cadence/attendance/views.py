@@ -369,9 +369,12 @@ def board_view(request: HttpRequest) -> HttpResponse:
             count=len(board.rows),
         )
         current = program_board_week(program, timezone.now())
+        kept = data.copy()
+        kept.pop("page", None)
         context |= {
             "board": board,
             "page": page,
+            "filters_query": kept.urlencode() + "&" if kept else "",  # the paging links keep the filters
             "previous_week": board.week_start - dt.timedelta(days=7),
             "next_week": board.week_start + dt.timedelta(days=7) if board.week_start < current else None,
         }

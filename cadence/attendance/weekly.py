@@ -4,7 +4,7 @@ rows in bulk, and reading a program's weeks back for the boards.
 A row's attendance columns come from ``ledger.CachedAttendance`` (exact: only marks change them, and every
 mark rewrites its row in the same transaction). The requirement, bookings and status columns are the
 ledger as of ``computed_at``; the board recomputes them live from the attendance columns, the level
-history and the bookings (``board_totals``), so a level change, a new booking or the end of a week shows
+history and the bookings (``board_weeks``), so a level change, a new booking or the end of a week shows
 at once. The nightly rebuild keeps the stored snapshot in step.
 """
 
@@ -23,13 +23,17 @@ from cadence.participants.models import Episode, LevelOfCareChange
 from cadence.programs.models import Program
 
 from .ledger import (
+    DAY,
     WEEK,
     CachedAttendance,
     EpisodeSpan,
     WeekLedger,
+    WeekStatus,
     WeekTotals,
     days_of_mask,
     ledger_from_totals,
+    requirement,
+    week_status,
 )
 from .ledger_data import (
     EpisodeFacts,
@@ -342,13 +346,96 @@ def rebuild_weekly_ledgers(
 # --- Reading a program's weeks -------------------------------------------------------------------------
 
 
-def board_totals(
+class BoardWeek:
+    """One episode's ledger week on a board, kept cheap for sorting: the cached attendance row as read
+    (its breakdown by service still undecoded) and the unmarked bookings summed, days as bit masks.
+    ``summary`` gives what the board sorts and counts by; ``totals`` the full ``WeekTotals``, built only
+    for the rows shown."""
+
+    __slots__ = (
+        "week_start",
+        "bits",
+        "cached",
+        "minutes",
+        "days_mask",
+        "booked_minutes",
+        "booked_sessions",
+        "booked_mask",
+        "unrecorded",
+    )
+
+    def __init__(self, week_start: dt.date, bits: dict[dt.date, int], cached: tuple[Any, ...] | None = None) -> None:
+        self.week_start = week_start
+        self.bits = bits  # day -> its bit in the week's masks
+        # The cache row: minutes, counted mask, services, uncounted, cancelled, cancelled mask, excused, unexcused.
+        self.cached = cached
+        self.minutes: int = cached[0] if cached else 0
+        self.days_mask: int = cached[1] if cached else 0
+        self.booked_minutes = self.booked_sessions = self.booked_mask = self.unrecorded = 0
+
+    def add_booked(self, occurs_on: dt.date, counts: bool, minutes: int, ended: int, count: int = 1) -> None:
+        """As ``WeekTotals.add_booked``."""
+        self.unrecorded += ended
+        if counts:
+            self.booked_sessions += count
+            self.booked_minutes += minutes
+            self.booked_mask |= self.bits[occurs_on]
+
+    def summary(self, span: EpisodeSpan, today: dt.date) -> tuple[WeekStatus, int, int]:
+        """(status, projected shortfall, shortfall so far) in minutes: the same rules as
+        ``ledger_from_totals``, without building the ledger."""
+        need = requirement(span, self.week_start)
+        minutes = self.minutes
+        projected = minutes + self.booked_minutes
+        status = week_status(
+            need,
+            minutes,
+            self.days_mask.bit_count(),
+            projected,
+            (self.days_mask | self.booked_mask).bit_count(),
+            is_over=today >= self.week_start + WEEK,
+        )
+        return status, max(0, need.minutes - projected), max(0, need.minutes - minutes)
+
+    def totals(self) -> WeekTotals:
+        start = self.week_start
+        totals = WeekTotals()
+        if self.cached is not None:
+            _minutes, mask, services, uncounted, cancelled, cmask, excused, unexcused = self.cached
+            totals = WeekTotals(
+                minutes=self.minutes,
+                counted_days=days_of_mask(mask, start),
+                by_service=_json(services),
+                uncounted_minutes=uncounted,
+                cancelled_minutes=cancelled,
+                cancelled_days=days_of_mask(cmask, start),
+                excused=excused,
+                unexcused=unexcused,
+            )
+        totals.booked_minutes = self.booked_minutes
+        totals.booked_sessions = self.booked_sessions
+        totals.booked_days = days_of_mask(self.booked_mask, start)
+        totals.unrecorded = self.unrecorded
+        return totals
+
+    def ledger(self, span: EpisodeSpan, today: dt.date) -> WeekLedger:
+        return ledger_from_totals(span=span, week_start=self.week_start, totals=self.totals(), today=today)
+
+
+def board_weeks(
     program: Program, *, week_starts: list[dt.date], at: dt.datetime
-) -> dict[int, dict[dt.date, WeekTotals]]:
-    """Each episode's totals for consecutive ledger weeks of the program: the attendance from the cache
-    (one row per episode and week, with the breakdown by service) and the unmarked bookings live. 3
-    queries whatever the size. Weeks without a row have no mark (the cache's invariant)."""
-    totals: dict[int, dict[dt.date, WeekTotals]] = defaultdict(dict)
+) -> tuple[dict[int, dict[dt.date, BoardWeek]], Callable[[dt.date], BoardWeek]]:
+    """Each episode's consecutive ledger weeks of the program (``BoardWeek``): the attendance from the
+    cache (one row per episode and week) and the unmarked bookings live. 3 queries whatever the size.
+    Weeks without a row have no mark (the cache's invariant); the second value makes such an empty week."""
+    first = week_starts[0]
+    # Per day of the weeks: its week's start and its bit in that week's masks.
+    week_of: dict[dt.date, dt.date] = {}
+    bits: dict[dt.date, dict[dt.date, int]] = {}
+    for start in week_starts:
+        bits[start] = {start + offset * DAY: 1 << offset for offset in range(7)}
+        week_of |= dict.fromkeys(bits[start], start)
+    weeks: dict[int, dict[dt.date, BoardWeek]] = defaultdict(dict)
     rows = raw_rows(
         WeeklyLedger.objects.filter(program_id=program.pk, week_start__in=week_starts)
         .order_by()
@@ -366,33 +453,22 @@ def board_totals(
         )
     )
     starts = {start.isoformat(): start for start in week_starts}
-    # Day sets by mask, once per week (a board reads thousands of rows with a handful of masks).
-    day_sets = {start: [frozenset(days_of_mask(mask, start)) for mask in range(128)] for start in week_starts}
-    for episode_id, raw_start, minutes, mask, services, uncounted, cancelled, cmask, excused, unexcused in rows:
+    for episode_id, raw_start, *cached in rows:
         start = starts.get(str(raw_start)[:10]) or dt.date.fromisoformat(str(raw_start)[:10])
-        days = day_sets[start]
-        totals[episode_id][start] = WeekTotals(
-            minutes=minutes,
-            counted_days=set(days[mask]),
-            by_service=_json(services),
-            uncounted_minutes=uncounted,
-            cancelled_minutes=cancelled,
-            cancelled_days=set(days[cmask]),
-            excused=excused,
-            unexcused=unexcused,
-        )
+        weeks[episode_id][start] = BoardWeek(start, bits[start], tuple(cached))
 
-    first = week_starts[0]
-
-    def bucket(episode_id: int, day: dt.date) -> WeekTotals:
-        start = first + ((day - first).days // 7) * WEEK
-        weeks = totals[episode_id]
-        if start not in weeks:
-            weeks[start] = WeekTotals()
-        return weeks[start]
+    def bucket(episode_id: int, day: dt.date) -> BoardWeek | None:
+        start = week_of.get(day)
+        if start is None:
+            return None
+        mine = weeks[episode_id]
+        found = mine.get(start)
+        if found is None:
+            found = mine[start] = BoardWeek(start, bits[start])
+        return found
 
     add_booked_totals(program, first=first, end=week_starts[-1] + WEEK, at=at, bucket=bucket)
-    return totals
+    return weeks, lambda start: BoardWeek(start, bits[start])
 
 
 def _json(value: Any) -> Any:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from cadence.accounts.models import User
@@ -15,7 +15,7 @@ from cadence.attendance import actions
 from cadence.attendance.models import Attendance, AttendanceCode
 from cadence.attendance.rules import Mark
 from cadence.audit.models import AuditEntry
-from cadence.participants.models import LevelOfCareChange
+from cadence.participants.models import Episode, LevelOfCareChange
 from cadence.testing.factories import level
 from cadence.testing.personas import NOW
 
@@ -294,3 +294,45 @@ def test_setting_a_pin_stores_only_a_hash(att: Att, client_for: ClientFor) -> No
         f"/attendance/participant/{episode.participant_id}/pin/", {"pin": "123456", "pin_again": "123456"}
     )
     assert response.status_code == 200 and "harder to guess" in response.content.decode()
+
+
+# --- Board paging ------------------------------------------------------------------------------
+
+
+def _names_on(body: str, episodes: list[Episode]) -> set[str]:
+    return {e.participant.display_name for e in episodes if e.participant.display_name in body}
+
+
+def _tile(count: int, label: str) -> str:
+    return f'<span class="stat">{count}</span><span class="stat-label">{label}</span>'
+
+
+@override_settings(CADENCE_ATTENDANCE_BOARD_PAGE_SIZE=2)
+def test_board_pages_keep_risk_order_filters_and_counts_of_everyone(att: Att, client_for: ClientFor) -> None:
+    at_risk = [att.episode() for _ in range(2)]  # nothing booked this week: short even if all attended
+    on_track = [att.episode() for _ in range(3)]
+    for episode in on_track:
+        for offset in (0, 1, 3):
+            att.booked(episode, day=MONDAY + dt.timedelta(days=offset))
+    evening = att.episode(track=att.world.evening_a)  # at risk too, on another track
+    everyone = [*at_risk, *on_track, evening]
+    client = client_for(att.world.director)
+    base = f"/attendance/board/?program={att.world.iop_a.pk}"
+
+    pages = [client.get(f"{base}&page={n}").content.decode() for n in (1, 2, 3)]
+    assert [len(_names_on(body, everyone)) for body in pages] == [2, 2, 2]
+    assert set().union(*(_names_on(body, everyone) for body in pages)) == {e.participant.display_name for e in everyone}
+    assert _names_on(pages[0], everyone) <= _names_on(pages[0], [*at_risk, evening])  # most at risk first
+    assert _names_on(pages[2], everyone) <= _names_on(pages[2], on_track)
+    for body in pages:  # the header counts every row, not the page
+        assert _tile(6, "Admitted") in body and _tile(3, "At risk") in body and _tile(3, "On track") in body
+    assert "Page 1 of 3" in pages[0] and f'hx-get="?program={att.world.iop_a.pk}&amp;page=2"' in pages[0]
+
+    track = att.world.morning_a.pk
+    first = client.get(f"{base}&track={track}").content.decode()
+    assert _tile(5, "Admitted") in first and _tile(2, "At risk") in first
+    assert f"?program={att.world.iop_a.pk}&amp;track={track}&amp;page=2" in first  # the filter is kept
+    second = client.get(f"{base}&track={track}&page=2", headers=HTMX)  # htmx "next page": the results only
+    assert second.status_code == 200 and "<html" not in second.content.decode()
+    assert _names_on(second.content.decode(), everyone) <= _names_on(second.content.decode(), on_track)
+    assert evening.participant.display_name not in first + second.content.decode()
