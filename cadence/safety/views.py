@@ -8,7 +8,10 @@ not), validates a form, calls one action and redirects; an action's refusal is s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, has_capability, require
 from cadence.accounts.request import staff_user
 from cadence.accounts.scope import visible_programs
@@ -84,70 +88,67 @@ def event_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "safety/event.html", context)
 
 
-@require_POST
-def acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _event_step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    step: Callable[[CrisisEvent, User, dict[str, Any]], object],
+    done: str,
+    *,
+    invalid: str | None = None,
+    refused: str = "",
+) -> HttpResponse:
+    """One step of a crisis event's workflow from its page: scope (404), capability (403), the form, the
+    action, a message, back to the event. With ``invalid`` set, an invalid form stops before the action;
+    otherwise the action gets empty values and refuses with its own reason."""
     user = staff_user(request)
     event = queries.get_event_for(user, pk)
     require(user, Capability.RESPOND_TO_CRISIS)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+    form = form_class(request.POST)
+    valid = form.is_valid()
+    if not valid and invalid is not None:
+        messages.error(request, invalid)
+        return redirect(_event_url(event))
     try:
-        actions.acknowledge_crisis_event(event=event, note=note, by=user, at=timezone.now())
+        step(event, user, form.cleaned_data if valid else {})
     except SafetyError as err:
-        messages.error(request, err.reason)
+        messages.error(request, refused + err.reason)
     else:
-        messages.success(request, "Acknowledged: escalation stopped. Assess the participant next.")
+        messages.success(request, done)
     return redirect(_event_url(event))
+
+
+@require_POST
+def acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def step(event: CrisisEvent, user: User, data: dict[str, Any]) -> object:
+        return actions.acknowledge_crisis_event(event=event, note=data.get("note", ""), by=user, at=timezone.now())
+
+    return _event_step(request, pk, NoteForm, step, "Acknowledged: escalation stopped. Assess the participant next.")
 
 
 @require_POST
 def assess_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    event = queries.get_event_for(user, pk)
-    require(user, Capability.RESPOND_TO_CRISIS)
-    form = AssessForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose the assessment and the disposition.")
-        return redirect(_event_url(event))
-    try:
-        actions.assess_crisis_event(event=event, by=user, at=timezone.now(), **form.cleaned_data)
-    except SafetyError as err:
-        messages.error(request, err.reason)
-    else:
-        messages.success(request, "Assessment and disposition recorded.")
-    return redirect(_event_url(event))
+    def step(event: CrisisEvent, user: User, data: dict[str, Any]) -> object:
+        return actions.assess_crisis_event(event=event, by=user, at=timezone.now(), **data)
+
+    invalid = "Choose the assessment and the disposition."
+    return _event_step(request, pk, AssessForm, step, "Assessment and disposition recorded.", invalid=invalid)
 
 
 @require_POST
 def resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    event = queries.get_event_for(user, pk)
-    require(user, Capability.RESPOND_TO_CRISIS)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
-    try:
-        actions.resolve_crisis_event(event=event, note=note, by=user, at=timezone.now())
-    except SafetyError as err:
-        messages.error(request, err.reason)
-    else:
-        messages.success(request, "Event resolved.")
-    return redirect(_event_url(event))
+    def step(event: CrisisEvent, user: User, data: dict[str, Any]) -> object:
+        return actions.resolve_crisis_event(event=event, note=data.get("note", ""), by=user, at=timezone.now())
+
+    return _event_step(request, pk, NoteForm, step, "Event resolved.")
 
 
 @require_POST
 def reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_user(request)
-    event = queries.get_event_for(user, pk)
-    require(user, Capability.RESPOND_TO_CRISIS)
-    form = ReopenForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        actions.reopen_crisis_event(event=event, reason=reason, by=user, at=timezone.now())
-    except SafetyError as err:
-        messages.error(request, f"The event was not reopened: {err.reason}")
-    else:
-        messages.success(request, "Event reopened.")
-    return redirect(_event_url(event))
+    def step(event: CrisisEvent, user: User, data: dict[str, Any]) -> object:
+        return actions.reopen_crisis_event(event=event, reason=data.get("reason", ""), by=user, at=timezone.now())
+
+    return _event_step(request, pk, ReopenForm, step, "Event reopened.", refused="The event was not reopened: ")
 
 
 # --- Flags and staff-raised events (forms in the chart banner) ----------------------------------
