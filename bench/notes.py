@@ -18,44 +18,18 @@ import argparse
 import datetime as dt
 import os
 import platform
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _db import open_in_this_process  # noqa: E402  (the throwaway database of every benchmark)
+
 PG_NAME = "cadence_bench_notes"
-
-
-def choose_database(pg_name: str) -> tuple[str | None, str | None]:
-    """Point Django at a fresh database before it is imported; return (temp dir, pg admin url)."""
-    url = os.environ.get("DATABASE_URL") or None
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cadence.settings"
-    os.environ["CADENCE_DEBUG"] = "0"
-    if not url:
-        tmp = tempfile.mkdtemp(prefix="cadence-bench-notes-")
-        os.environ["CADENCE_SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        return tmp, None
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("DATABASE_URL must be a PostgreSQL URL (or unset for SQLite).")
-    parts = urlsplit(url)
-    if parts.path.strip("/") == pg_name:
-        raise SystemExit(f"DATABASE_URL already names {pg_name!r}; the benchmark would drop it. Use another.")
-    admin(url, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-    admin(url, f'CREATE DATABASE "{pg_name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + pg_name))
-    return None, url
-
-
-def admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
 
 
 def build(notes: int) -> dict[str, Any]:
@@ -199,7 +173,7 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=500, help="Notes in the long chart (default 500).")
     parser.add_argument("--pg-database", default=PG_NAME, help="Throwaway PostgreSQL database name.")
     args = parser.parse_args()
-    tmp, pg_url = choose_database(args.pg_database)
+    database = open_in_this_process(args.pg_database)
     try:
         sys.path.insert(0, str(ROOT))
         import django
@@ -263,10 +237,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
-        if pg_url:
-            admin(pg_url, f'DROP DATABASE IF EXISTS "{args.pg_database}" WITH (FORCE)')
+        database.close()
 
 
 if __name__ == "__main__":
