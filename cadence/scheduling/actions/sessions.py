@@ -338,6 +338,12 @@ def unbook_participant(*, booking: Booking, by: User, at: dt.datetime) -> Bookin
         raise SchedulingError("booking", "This booking is already cancelled.")
     if session.starts_at <= at:
         raise SchedulingError("booking", "The session has already started; record attendance instead.")
+    return cancel_booking_row(booking=booking, summary=f"Unbooked from {describe(session)}", by=by, at=at)
+
+
+def cancel_booking_row(*, booking: Booking, summary: str, by: User, at: dt.datetime) -> Booking:
+    """Set a locked, live booking to cancelled and audit it with ``summary``; the callers (inside their
+    own transaction) have checked that the change is allowed."""
     booking.status, booking.cancelled_at, booking.cancelled_by = BookingStatus.CANCELLED, at, by
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
     record(
@@ -345,8 +351,8 @@ def unbook_participant(*, booking: Booking, by: User, at: dt.datetime) -> Bookin
         actor=by,
         obj=booking,
         participant_id=booking.participant_id,
-        summary=f"Unbooked from {describe(session)}",
-        changes={"status": ["booked", "cancelled"], "session": session.pk},
+        summary=summary,
+        changes={"status": ["booked", "cancelled"], "session": booking.session_id},
         at=at,
     )
     return booking

@@ -41,6 +41,7 @@ from ..models import (
 )
 from ..rules import SchedulingError, check_capacity_not_below_bookings
 from ..weeks import aware
+from .sessions import cancel_booking_row
 from .templates import check_slot, check_template_period, lock_template
 
 _UNSET: Any = object()
@@ -238,17 +239,9 @@ def change_template_slot(
                 check_participant_free(booking.participant, begins, ends, exclude=[session.pk])
                 check_participant_available(booking.episode, zone, begins, ends)
             except SchedulingError:
-                booking.status, booking.cancelled_at, booking.cancelled_by = BookingStatus.CANCELLED, at, by
-                booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-                record(
-                    action=AuditAction.UPDATE,
-                    actor=by,
-                    obj=booking,
-                    participant_id=booking.participant_id,
-                    summary=f"Unbooked: the template group moved to {day:%a %d %b} {begins.astimezone(zone):%H:%M}",
-                    changes={"status": ["booked", "cancelled"], "session": session.pk},
-                    at=at,
-                )
+                moved_to = f"{day:%a %d %b} {begins.astimezone(zone):%H:%M}"
+                summary = f"Unbooked: the template group moved to {moved_to}"
+                cancel_booking_row(booking=booking, summary=summary, by=by, at=at)
                 report.unbooked += 1
         session.occurs_on, session.starts_at, session.ends_at = day, begins, ends
         session.room, session.facilitator, session.capacity, session.service_type = room, lead, size, service_type
