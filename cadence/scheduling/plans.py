@@ -347,7 +347,7 @@ def summarize(
         "appointments": len(solution.bookings),
         "session_ids": sorted(number(g.id) for g in problem.group_sessions),
         "replaceable_ids": built.replaceable,
-        "fallbacks": result.stats.fallbacks,
+        "fallbacks": result.stats.shared_cap_repairs + result.stats.fallbacks,
         "affected": [number(p) for p in result.stats.affected_participants],
     }
 

@@ -99,7 +99,7 @@ def summary(problem: Problem, result: SolveResult) -> str:
             lines.append(f"  {c.participant}: " + "; ".join(b for b in bits if b))
         for session, old, new in result.diff.facilitator_changes:
             lines.append(f"  {session}: facilitator {old or '-'} -> {new or '-'}")
-    for note in stats.fallbacks:
+    for note in stats.shared_cap_repairs + stats.fallbacks:
         lines.append(f"Note: {note}")
     return "\n".join(lines)
 

@@ -8,31 +8,32 @@ rooms can tie parts together:
   only a joint model can keep that person from being double-booked.
 * If a staff member serves several parts at disjoint times (e.g. a program's MD who sees the morning
   track on Monday and the evening track on Tuesday), the parts stay separate and the only link left
-  is the weekly-minutes cap. That cap is split deterministically: each part gets the minutes the
-  greedy plan already uses there, plus a share of the remaining minutes in proportion to how many
-  minutes that part could use at most. If the parts together cannot use more than the cap, each
-  simply gets what it could use. So the split is never worse for a part than the greedy plan.
+  is the weekly-minutes cap. Each part is first solved with that person's *whole* cap (a relaxation
+  of the week: the sum of the parts' bounds is then a valid bound for the whole week, and a plan
+  whose parts fit together is proven optimal when it meets that bound). ``Component.shared`` lists
+  the people whose cap the parts could together exceed; ``solve`` checks the merged plan and, if a
+  shared cap is exceeded, re-solves the parts involved with what the others leave (``restrict``).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .index import Index
-from .types import Problem, Solution, Staff
+from .types import Problem, Staff
 
 TrackKey = tuple[str, str]
 
 
 @dataclass(slots=True)
 class Component:
-    """One independently solvable part: a sub-problem whose staff caps are this part's share."""
+    """One independently solvable part of the week; ``shared`` names staff whose weekly cap it shares."""
 
     key: str
     tracks: list[TrackKey]
     problem: Problem
-    staff_caps: dict[str, int] = field(default_factory=dict)
+    shared: frozenset[str] = frozenset()
 
 
 class _UnionFind:
@@ -75,8 +76,8 @@ def _usage(index: Index) -> tuple[dict[str, list[tuple[int, int, int, TrackKey]]
     return spans, dict(demand)
 
 
-def split(problem: Problem, index: Index, plan: Solution) -> list[Component]:
-    """Split ``problem`` into components (see module docstring); ``plan`` is the greedy plan."""
+def split(problem: Problem, index: Index) -> list[Component]:
+    """Split ``problem`` into components (see module docstring)."""
     keys = sorted({p.track_key for p in problem.participants} | {g.track_key for g in problem.group_sessions})
     uf = _UnionFind(keys)
     spans, demand = _usage(index)
@@ -95,70 +96,59 @@ def split(problem: Problem, index: Index, plan: Solution) -> list[Component]:
     for k in keys:
         groups[uf.find(k)].append(k)
     parts = [sorted(v) for _, v in sorted(groups.items())]
-    caps = _split_caps(problem, index, plan, parts, demand)
-    return [_component(problem, index, tracks, caps[i]) for i, tracks in enumerate(parts)]
+    shared = _shared_staff(problem, parts, demand)
+    return [_component(problem, tracks, shared) for tracks in parts]
 
 
-def _split_caps(
-    problem: Problem, index: Index, plan: Solution, parts: list[list[TrackKey]], demand: dict[tuple[str, TrackKey], int]
-) -> list[dict[str, int]]:
+def _shared_staff(
+    problem: Problem, parts: list[list[TrackKey]], demand: dict[tuple[str, TrackKey], int]
+) -> dict[str, set[int]]:
+    """Staff who could be used by several parts and whose cap those parts could together exceed."""
     part_of = {k: i for i, tracks in enumerate(parts) for k in tracks}
     wanted: dict[str, Counter[int]] = defaultdict(Counter)
     for (staff_id, track), minutes in demand.items():
         wanted[staff_id][part_of[track]] += minutes
-    used: dict[str, Counter[int]] = defaultdict(Counter)
-    for f in plan.facilitations:
-        g = index.sessions.get(f.session)
-        if g is not None:
-            used[f.staff][part_of[g.track_key]] += g.minutes
-    for b in plan.bookings:
-        p = index.participants.get(b.participant)
-        if p is not None:
-            used[b.clinician][part_of[p.track_key]] += b.end - b.start
-    caps: list[dict[str, int]] = [{} for _ in parts]
-    for s in problem.staff:
-        shares = wanted.get(s.id, Counter())
-        if len(shares) <= 1:
-            for i in shares:
-                caps[i][s.id] = s.max_weekly_minutes
-            continue
-        total = sum(shares.values())
-        if total <= s.max_weekly_minutes:
-            for i, minutes in shares.items():
-                caps[i][s.id] = minutes
-            continue
-        base = used.get(s.id, Counter())
-        slack = s.max_weekly_minutes - sum(base.values())
-        order = sorted(shares)
-        given = {i: base[i] + slack * shares[i] // total for i in order}
-        given[order[0]] += s.max_weekly_minutes - sum(given.values())
-        for i in order:
-            caps[i][s.id] = given[i]
-    return caps
+    return {
+        s.id: set(wanted[s.id])
+        for s in problem.staff
+        if len(wanted.get(s.id, ())) > 1 and sum(wanted[s.id].values()) > s.max_weekly_minutes
+    }
 
 
-def _component(problem: Problem, index: Index, tracks: list[TrackKey], caps: dict[str, int]) -> Component:
+def restrict(comp: Component, caps: dict[str, int]) -> Component:
+    """``comp`` with the weekly caps of some staff lowered to ``caps`` (what the other parts leave)."""
+    staff = tuple(
+        Staff(s.id, s.credentials, s.availability, caps[s.id], s.time_off, s.programs) if s.id in caps else s
+        for s in comp.problem.staff
+    )
+    problem = Problem(
+        comp.problem.week_start,
+        comp.problem.participants,
+        comp.problem.group_sessions,
+        comp.problem.needs,
+        staff,
+        comp.problem.rooms,
+        comp.problem.weights,
+        comp.problem.slot_minutes,
+    )
+    return Component(comp.key, comp.tracks, problem, comp.shared)
+
+
+def _component(problem: Problem, tracks: list[TrackKey], shared: dict[str, set[int]]) -> Component:
     track_set = set(tracks)
     programs = {program for program, _track in tracks}
     people = tuple(p for p in problem.participants if p.track_key in track_set)
     ids = {p.id for p in people}
-    staff: list[Staff] = []
-    for s in problem.staff:
-        if s.id in caps:
-            cap = caps[s.id]
-            staff.append(Staff(s.id, s.credentials, s.availability, cap, s.time_off, s.programs))
-        elif not s.programs or s.programs & programs:
-            # Serves these programs but can do nothing here (no credential or no overlap): harmless.
-            staff.append(Staff(s.id, s.credentials, s.availability, 0, s.time_off, s.programs))
     sub = Problem(
         week_start=problem.week_start,
         participants=people,
         group_sessions=tuple(g for g in problem.group_sessions if g.track_key in track_set),
         needs=tuple(n for n in problem.needs if n.participant in ids),
-        staff=tuple(staff),
+        staff=tuple(s for s in problem.staff if not s.programs or s.programs & programs),
         rooms=tuple(r for r in problem.rooms if not r.programs or r.programs & programs),
         weights=problem.weights,
         slot_minutes=problem.slot_minutes,
     )
     key = "+".join(f"{program}/{track}" for program, track in tracks)
-    return Component(key=key, tracks=tracks, problem=sub, staff_caps=caps)
+    mine = frozenset(s.id for s in sub.staff if s.id in shared)
+    return Component(key=key, tracks=tracks, problem=sub, shared=mine)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .floor import hours_cut
 from .index import Index, overlap_cliques
 from .types import (
     MINUTES_PER_DAY,
@@ -89,8 +90,10 @@ class ModelBuilder:
         hint: Solution,
         stability: Stability | None = None,
         everyone: frozenset[str] | None = None,
+        cuts: bool = True,
     ) -> None:
         self.problem = problem
+        self.cuts = cuts
         self.everyone = everyone
         self.index = Index(problem)
         self.w = problem.weights
@@ -373,6 +376,10 @@ class ModelBuilder:
         self.model.add(total - p.min_weekly_minutes == excess - short)
         self._cost(short, w.shortfall_minute)
         self._cost(excess, w.excess_minute)
+        cut = hours_cut(self.index, p) if self.cuts else 0
+        if cut:
+            unbooked = [1 - inst.present for inst in self.instances.get(p.id, []) if inst.need.counts_toward_hours]
+            self.model.add(w.excess_minute * excess + w.shortfall_minute * short + cut * sum(unbooked) >= cut)
         if p.max_weekly_minutes is not None and sum(c for _, c in every) > p.max_weekly_minutes:
             self.model.add(
                 cp_model.LinearExpr.weighted_sum([v for v, _ in every], [c for _, c in every]) <= p.max_weekly_minutes
@@ -584,16 +591,18 @@ def solve_component(
     everyone: frozenset[str] | None = None,
     seed: int = 0,
     log: bool = False,
+    cuts: bool = True,
 ) -> ComponentOutcome:
     """Improve ``hint`` for one component within ``time_limit`` seconds.
 
     ``everyone`` lists all participants of the whole week (peers in other components count as lost).
+    ``cuts=False`` leaves out the redundant hours cuts (``floor.hours_cut``; for tests).
     Returns the hint unchanged (status ``"HINT"``) if CP-SAT finds no solution in time. Raises
     nothing for a hard problem: shortfalls are part of the objective, so the model is feasible
     unless ``stability.locked`` pins participants to a plan that no longer fits (``"INFEASIBLE"``).
     """
     started = time.perf_counter()
-    builder = ModelBuilder(problem, hint, stability, everyone)
+    builder = ModelBuilder(problem, hint, stability, everyone, cuts)
     builder.build()
     built = time.perf_counter()
     solver = cp_model.CpSolver()

@@ -98,10 +98,7 @@ def participant_unavoidable(index: Index, p: Participant) -> list[UnavoidableCos
     if most_minutes >= p.min_weekly_minutes and w.excess_minute:
         totals = _reachable_totals(per_day, counted_sessions, p.max_weekly_minutes)
         above = [t - p.min_weekly_minutes for t in totals if t >= p.min_weekly_minutes]
-        below = [p.min_weekly_minutes - t for t in totals if t < p.min_weekly_minutes]
-        least = min(above) * w.excess_minute if above else 0
-        if below:  # falling short instead costs at least this much
-            least = min(least, min(below) * w.shortfall_minute)
+        least = _least_hours_cost(p, totals, w.excess_minute, w.shortfall_minute)
         if counted_sessions:  # so does leaving a one-to-one session unbooked (less what booking it may cost)
             least = min(
                 least,
@@ -134,6 +131,38 @@ def participant_unavoidable(index: Index, p: Participant) -> list[UnavoidableCos
         f"no group fits both their hours and those of {len(lost)} of last week's peers",
     )
     return found
+
+
+def _least_hours_cost(p: Participant, totals: set[int], excess_weight: int, short_weight: int) -> int:
+    """Least excess-or-shortfall cost of ``p`` over ``totals`` (0 if a total hits the minimum exactly)."""
+    costs = [
+        (t - p.min_weekly_minutes) * excess_weight
+        if t >= p.min_weekly_minutes
+        else (p.min_weekly_minutes - t) * short_weight
+        for t in totals
+    ]
+    return min(costs, default=0)
+
+
+def hours_cut(index: Index, p: Participant) -> int:
+    """Least cost of ``p``'s excess and shortfall minutes in any plan that books all of ``p``'s
+    counted one-to-one sessions (each booked session has at least one option).
+
+    The CP-SAT model states it as a cut, ``w_e * excess + w_s * short + cut * (unbooked counted
+    sessions) >= cut``: valid for every plan (one unbooked session pays the whole cut), and much
+    tighter than the linear relaxation, which can always reach the minimum exactly with fractions.
+    """
+    w = index.problem.weights
+    per_day: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for g in index.sessions_for(p):
+        if g.counts_toward_hours and index.facilitators_for(g) and index.capacity(g) >= max(1, g.min_size):
+            per_day[g.day].append((g.start, g.end))
+    counted: list[int] = []
+    for need in index.needs_of.get(p.id, []):
+        if need.counts_toward_hours and index.clinician_starts(need) and index.rooms_for(need):
+            counted += [need.session_minutes] * need.sessions_per_week
+    totals = _reachable_totals(per_day, counted, p.max_weekly_minutes)
+    return _least_hours_cost(p, totals, w.excess_minute, w.shortfall_minute)
 
 
 def _day_totals(spans: list[tuple[int, int]]) -> set[int]:

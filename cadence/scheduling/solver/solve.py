@@ -16,10 +16,11 @@ Re-planning (``previous`` given) works like this:
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from .checker import check
-from .components import Component, split
+from .components import Component, restrict, split
 from .cpsat import Stability, solve_component
 from .explain import explain_shortfalls
 from .floor import problem_floor, unavoidable_costs
@@ -41,8 +42,11 @@ DEFAULT_STABILITY_WEIGHT = 1000
 # set-up come first), so a few components given enough time beat many given a sliver: at N=1000 with
 # a 30 s budget, ~6 s for each of 4 components left 0.90 of greedy's avoidable penalty against 0.96
 # with ~2.4 s for each of 13 (2 cores under load, 4 December 2026).
-MIN_USEFUL_SECONDS = 6.0
+MIN_USEFUL_SECONDS = 1.5
 MIN_SHARE_SECONDS = 0.2
+SECOND_PASS_SHARE = 0.3
+SECOND_PASS_PARTS = 3
+SECOND_PASS_LIMIT = 20
 
 
 def solve(
@@ -79,11 +83,12 @@ def solve(
         problem, plan, previous=previous, stability_weight=weight, split_unavoidable=False
     ).objective
 
-    parts = split(problem, index, plan)
+    parts = split(problem, index)
     stats.components = len(parts)
     stats.merged_tracks = [[f"{p}/{t}" for p, t in c.tracks] for c in parts if len(c.tracks) > 1]
-    stats.split_staff_minutes = _shared_caps(parts)
+    stats.shared_staff = _shared_staff(parts)
     merged: dict[str, Solution] = {c.key: _project(plan, c) for c in parts}
+    start_plans = dict(merged)
     needing = [c for c in parts if previous is None or _needs_work(c, affected, plan, previous)]
     # Floors and starting scores are both taken on the component alone, so they compare like with like.
     # Only components that may be re-solved need a floor (a re-plan leaves the others as they were).
@@ -106,19 +111,24 @@ def solve(
 
     bounds: dict[str, int] = {}
     objectives: dict[str, int] = {}
+    first_seen: set[str] = set()
     first_total = 0.0
-    weight_left = sum(_size(c) for c in todo)
-    for comp in todo:
-        remaining = max(0.0, time_limit - (time.perf_counter() - started))
-        share = max(MIN_SHARE_SECONDS, remaining * _size(comp) / max(1, weight_left))
-        weight_left -= _size(comp)
+    optimal: set[str] = set()
+
+    def run(comp: Component, share: float, hint: Solution | None = None, relaxed: bool = True) -> bool:
+        """Solve ``comp`` from ``hint`` (default: its current plan); False if CP-SAT found nothing.
+
+        ``relaxed`` parts carry the whole cap of shared staff, so their bound is valid for the week;
+        a restricted re-solve (``relaxed=False``) keeps the relaxed bound and proves nothing.
+        """
+        nonlocal first_total
         stability = None
         if previous is not None:
             locked = frozenset(p.id for p in comp.problem.participants) - affected
             stability = Stability(_project(previous, comp), locked, weight)
         outcome = solve_component(
             comp.problem,
-            hint=merged[comp.key],
+            hint=hint or merged[comp.key],
             time_limit=share,
             workers=workers,
             stability=stability,
@@ -131,7 +141,7 @@ def solve(
             stability = Stability(stability.previous, frozenset(), weight)
             outcome = solve_component(
                 comp.problem,
-                hint=merged[comp.key],
+                hint=hint or merged[comp.key],
                 time_limit=share,
                 workers=workers,
                 stability=stability,
@@ -139,17 +149,55 @@ def solve(
                 seed=seed,
                 log=log,
             )
-        stats.components_solved += 1
-        if outcome.status == "OPTIMAL":
-            stats.components_optimal += 1
+        if outcome.status == "OPTIMAL" and relaxed:
+            optimal.add(comp.key)
+        elif not relaxed:
+            optimal.discard(comp.key)
         if outcome.objective is not None:
             merged[comp.key] = outcome.solution
             objectives[comp.key] = outcome.objective
-            first_total += outcome.first_solution_seconds or 0.0
-        else:
+            if comp.key not in first_seen:
+                first_seen.add(comp.key)
+                first_total += outcome.first_solution_seconds or 0.0
+        elif comp.key not in objectives:
             stats.fallbacks.append(f"{comp.key}: CP-SAT found no solution in {share:.1f}s; kept the greedy plan")
-        if outcome.bound is not None:
-            bounds[comp.key] = max(outcome.bound, floors[comp.key])
+        if outcome.bound is not None and relaxed:
+            bounds[comp.key] = max(bounds.get(comp.key, 0), outcome.bound, floors[comp.key])
+        return outcome.objective is not None
+
+    # First pass: every chosen part gets its share of the budget less a reserve; what an easy part does
+    # not use (it is proven optimal early) flows to the parts after it.
+    reserve = SECOND_PASS_SHARE * max(0.0, time_limit - (time.perf_counter() - started)) if len(todo) > 1 else 0.0
+    weight_left = sum(_size(c) for c in todo)
+    for comp in todo:
+        remaining = max(0.0, time_limit - (time.perf_counter() - started) - reserve)
+        share = max(MIN_SHARE_SECONDS, remaining * _size(comp) / max(1, weight_left))
+        weight_left -= _size(comp)
+        run(comp, share)
+    # Second pass: the time left goes to the parts still furthest from their proven bound, each
+    # starting from its first-pass plan (CP-SAT's gains come early, its proofs late).
+    while True:
+        remaining = time_limit - (time.perf_counter() - started)
+        open_gaps = sorted(
+            (objectives[c.key] - bounds.get(c.key, floors[c.key]), c.key, c)
+            for c in todo
+            if c.key in objectives and c.key not in optimal
+        )
+        open_gaps = [g for g in open_gaps if g[0] > 0]
+        if not open_gaps or remaining < max(1.0, useful_seconds(open_gaps[-1][2]) / 2):
+            break
+        _gap, _key, comp = open_gaps[-1]
+        stats.second_pass += 1
+        run(comp, remaining / min(len(open_gaps), SECOND_PASS_PARTS))
+        if stats.second_pass >= SECOND_PASS_LIMIT:
+            break
+
+    def time_left() -> float:
+        return time_limit - (time.perf_counter() - started)
+
+    _fit_shared_caps(problem, parts, merged, start_plans, run, stats, time_left)
+    stats.components_solved = len(todo)
+    stats.components_optimal = len(optimal)
 
     solution = Solution(
         tuple(a for s in merged.values() for a in s.assignments),
@@ -183,6 +231,54 @@ def solve(
     shortfalls = tuple(explain_shortfalls(problem, solution, report.shortfalls) if explain else report.shortfalls)
     diff = plan_diff(problem, previous, solution) if previous is not None else None
     return SolveResult(solution, status, report.objective, bound, shortfalls, diff, stats, unavoidable, costs)
+
+
+def _fit_shared_caps(
+    problem: Problem,
+    parts: list[Component],
+    merged: dict[str, Solution],
+    start_plans: dict[str, Solution],
+    run: Callable[[Component, float, Solution | None, bool], bool],
+    stats: SolveStats,
+    time_left: Callable[[], float],
+) -> None:
+    """Make the parts, each solved with the whole cap of shared staff, fit those caps together.
+
+    While a shared cap is exceeded, the changed part using that person most is re-solved with what
+    the other parts leave of every shared cap (starting from its first plan when that fits), or, when
+    that finds nothing, given its first plan back. Every step leaves one more part fitting the others,
+    and first plans fit together (they come from one greedy plan), so this ends within
+    ``len(parts)`` steps per person.
+    """
+    by_key = {c.key: c for c in parts}
+    caps = {s.id: s.max_weekly_minutes for s in problem.staff}
+    for _ in range(2 * len(parts) + 1):
+        over = over_shared_caps(problem, parts, merged)
+        if not over:
+            return
+        staff_id, keys = next(iter(over.items()))
+        changed = [k for k in keys if merged[k] != start_plans[k]]
+        if not changed:
+            return  # cannot happen (first plans fit); the final check returns the greedy plan if it did
+        key = max(changed, key=lambda k: (_minutes_by_staff(by_key[k], merged[k])[staff_id], k))
+        comp = by_key[key]
+        others: Counter[str] = Counter()
+        for other in parts:
+            if other.key != key:
+                others.update(_minutes_by_staff(other, merged[other.key]))
+        left = {t: caps[t] - others[t] for t in comp.shared}
+        start_use = _minutes_by_staff(comp, start_plans[key])
+        fits = all(start_use[t] <= left[t] for t in comp.shared)
+        solved = False
+        if all(v >= 0 for v in left.values()):
+            share = max(MIN_SHARE_SECONDS, min(max(0.0, time_left()), useful_seconds(comp)))
+            hint = start_plans[key] if fits else None
+            solved = run(restrict(comp, left), share, hint, False)
+            solved = solved and all(_minutes_by_staff(comp, merged[key])[t] <= left[t] for t in comp.shared)
+        if not solved:
+            merged[key] = start_plans[key]
+        how = f"re-planned within the {left[staff_id]} minutes the others leave" if solved else "kept its first plan"
+        stats.shared_cap_repairs.append(f"{staff_id} was over their weekly cap across parts: {key} {how}")
 
 
 def useful_seconds(comp: Component) -> float:
@@ -219,12 +315,38 @@ def _size(comp: Component) -> int:
     return len(comp.problem.participants) + len(comp.problem.group_sessions) + len(comp.problem.needs)
 
 
-def _shared_caps(parts: list[Component]) -> dict[str, dict[str, int]]:
-    seen: dict[str, dict[str, int]] = defaultdict(dict)
+def _shared_staff(parts: list[Component]) -> dict[str, list[str]]:
+    seen: dict[str, list[str]] = defaultdict(list)
     for comp in parts:
-        for staff_id, cap in comp.staff_caps.items():
-            seen[staff_id][comp.key] = cap
-    return {s: caps for s, caps in sorted(seen.items()) if len(caps) > 1}
+        for staff_id in sorted(comp.shared):
+            seen[staff_id].append(comp.key)
+    return dict(sorted(seen.items()))
+
+
+def _minutes_by_staff(comp: Component, plan: Solution) -> Counter[str]:
+    """Minutes each shared staff member works in ``comp``'s part of ``plan``."""
+    sessions = {g.id: g for g in comp.problem.group_sessions}
+    used: Counter[str] = Counter()
+    for f in plan.facilitations:
+        if f.staff in comp.shared and f.session in sessions:
+            used[f.staff] += sessions[f.session].minutes
+    for b in plan.bookings:
+        if b.clinician in comp.shared:
+            used[b.clinician] += b.end - b.start
+    return used
+
+
+def over_shared_caps(problem: Problem, parts: list[Component], merged: dict[str, Solution]) -> dict[str, list[str]]:
+    """Shared staff whose whole-week cap the merged parts exceed, with the parts that use them."""
+    caps = {s.id: s.max_weekly_minutes for s in problem.staff}
+    total: Counter[str] = Counter()
+    users: dict[str, list[str]] = defaultdict(list)
+    for comp in parts:
+        for staff_id, minutes in _minutes_by_staff(comp, merged[comp.key]).items():
+            total[staff_id] += minutes
+            if minutes:
+                users[staff_id].append(comp.key)
+    return {s: users[s] for s, minutes in sorted(total.items()) if minutes > caps[s]}
 
 
 def _project(plan: Solution, comp: Component) -> Solution:

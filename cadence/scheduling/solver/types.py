@@ -350,8 +350,10 @@ class SolveStats:
     components_solved: int = 0
     components_optimal: int = 0
     components_at_floor: int = 0
+    second_pass: int = 0
     merged_tracks: list[list[str]] = field(default_factory=list)
-    split_staff_minutes: dict[str, dict[str, int]] = field(default_factory=dict)
+    shared_staff: dict[str, list[str]] = field(default_factory=dict)
+    shared_cap_repairs: list[str] = field(default_factory=list)
     affected_participants: list[str] = field(default_factory=list)
     locked_participants: int = 0
     fallbacks: list[str] = field(default_factory=list)

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cadence.scheduling.solver import check, greedy, solve
+from cadence.scheduling.solver.cpsat import solve_component
 from cadence.scheduling.solver.types import (
     GroupSession,
     OneToOneNeed,
@@ -137,3 +138,18 @@ def test_any_cpsat_plan_passes_the_checker_and_beats_greedy(problem: Problem) ->
     assert report.ok, report.violations
     assert result.objective <= check(problem, greedy(problem)).objective
     assert result.best_bound <= result.objective
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_the_hours_cuts_never_cut_off_the_optimum(problem: Problem) -> None:
+    """``floor.hours_cut`` is stated as a constraint: the proven optimum must be the same without it."""
+    everyone = frozenset(p.id for p in problem.participants)
+    start = greedy(problem)
+    with_cuts = solve_component(problem, hint=start, time_limit=5.0, workers=1, everyone=everyone)
+    without = solve_component(problem, hint=start, time_limit=5.0, workers=1, everyone=everyone, cuts=False)
+    if with_cuts.status == without.status == "OPTIMAL":
+        assert with_cuts.objective == without.objective
+    else:  # not proven in time: each bound must still be valid for the other's plan
+        assert with_cuts.bound is None or without.objective is None or with_cuts.bound <= without.objective
+        assert without.bound is None or with_cuts.objective is None or without.bound <= with_cuts.objective

@@ -7,8 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cadence.scheduling.solver import check, generate, greedy, solve
-from cadence.scheduling.solver.floor import problem_floor, unavoidable_costs
+from cadence.scheduling.solver.floor import hours_cut, problem_floor, unavoidable_costs
+from cadence.scheduling.solver.index import Index
 from cadence.scheduling.solver.tests.helpers import clinician, individual, person, week
+from cadence.scheduling.solver.types import Weights
 
 
 def terms(problem: object) -> dict[str, int]:
@@ -73,3 +75,13 @@ def test_the_unavoidable_part_never_exceeds_a_plans_objective(seed: int, n: int)
     assert report.ok
     assert 0 <= report.unavoidable <= report.objective
     assert report.unavoidable == problem_floor(problem)  # the floor used as a bound is the same constant
+
+
+def test_hours_cut_is_the_least_excess_or_shortfall_with_every_session_booked() -> None:
+    w = Weights()
+    exact = week([person("p1")])  # three 3-hour groups give exactly 9 h
+    over = week([person("p1")], needs=[individual("p1")])  # 9 h + the individual hour: 60 minutes over
+    short = week([person("p1", days=[0, 1])], needs=[individual("p1")])  # 2 groups + 1 h = 7 h of 9
+    assert hours_cut(Index(exact), exact.participants[0]) == 0
+    assert hours_cut(Index(over), over.participants[0]) == 60 * w.excess_minute
+    assert hours_cut(Index(short), short.participants[0]) == 120 * w.shortfall_minute
