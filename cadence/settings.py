@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "cadence.accounts.middleware.LoginRequiredMiddleware",
+    "cadence.core.timezones.SiteTimeZoneMiddleware",
     "cadence.portal.middleware.ParticipantBoundaryMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
