@@ -53,4 +53,3 @@ def test_a_user_without_a_site_uses_the_organizations_first_site_and_else_the_se
     assert zone_name_for(world.billing) == "America/Chicago"  # "Lakeview" sorts before "Northside"
     nowhere = UserFactory(username="nowhere", role=Role.ADMIN, organization=None)
     assert zone_name_for(nowhere) == "UTC"
-
