@@ -1,8 +1,9 @@
 """Pages show times in the time zone of the signed-in user's site.
 
-The zone's name is worked out once at sign-in (``home_site``: the user's first site, else the
-organization's first) and kept in the session, so activating it costs no query per request. Times
-stored and exchanged through the API stay in UTC; only rendering changes.
+The zone's name is worked out once at sign-in (a participant's: their current episode's site;
+staff's: ``home_site``, their first site, else the organization's first) and kept in the session,
+so activating it costs no query per request. Times stored and exchanged through the API stay in
+UTC; only rendering changes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
-from cadence.accounts.models import User
+from cadence.accounts.models import Role, User
+from cadence.participants.models import Participant
 
 from .queries import home_site
 
@@ -25,7 +27,15 @@ SESSION_KEY = "cadence_time_zone"
 
 
 def zone_name_for(user: User) -> str:
-    """The IANA name of the zone ``user``'s pages are shown in (the server's zone without a site)."""
+    """The IANA name of the zone ``user``'s pages are shown in: a participant's, that of their current
+    episode's site; staff's, that of their home site; else the server's zone."""
+    if user.role == Role.PARTICIPANT:
+        from cadence.participants.queries import current_episode
+
+        record = Participant.objects.filter(portal_user=user).first()
+        episode = current_episode(record) if record is not None else None
+        if episode is not None:
+            return episode.program.site.time_zone
     site = home_site(user)
     return site.time_zone if site is not None else settings.TIME_ZONE
 

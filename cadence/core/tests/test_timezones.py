@@ -53,3 +53,11 @@ def test_a_user_without_a_site_uses_the_organizations_first_site_and_else_the_se
     assert zone_name_for(world.billing) == "America/Chicago"  # "Lakeview" sorts before "Northside"
     nowhere = UserFactory(username="nowhere", role=Role.ADMIN, organization=None)
     assert zone_name_for(nowhere) == "UTC"
+
+
+def test_a_participant_sees_the_zone_of_their_current_episodes_site(world: World) -> None:
+    episode = world.episode()  # Northside, New York; the organization's first site by name is Lakeview, Chicago
+    user: User = UserFactory(username="portal-user", role=Role.PARTICIPANT, organization=world.site_a.organization)
+    episode.participant.portal_user = user
+    episode.participant.save(update_fields=["portal_user"])
+    assert zone_name_for(user) == "America/New_York"
