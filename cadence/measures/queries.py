@@ -7,6 +7,7 @@ the user may not see is a 404 with a DENIED audit entry.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,7 +23,15 @@ from cadence.participants.queries import current_episode, today_in
 from .alert_rules import SEVERITY_RANK
 from .instruments import INSTRUMENTS
 from .models import ACTIVE_ALERT_STATUSES, Alert, MeasureRequest, MeasureResult, MeasureScheduleRule
-from .schedule import ADMISSION_WINDOW_DAYS, DEFAULT_SCHEDULE, DueMeasure, ScheduleRule, due_measures
+from .schedule import (
+    ADMISSION_WINDOW_DAYS,
+    DEFAULT_SCHEDULE,
+    DueMeasure,
+    ScheduleRule,
+    due_measures,
+    overdue_count_while_open,
+    overdue_while_open,
+)
 
 #: An episode covers results from this many days before admission (intake) to after discharge.
 EPISODE_MARGIN_DAYS = 7
@@ -123,20 +132,31 @@ def overdue_measures(episodes: QuerySet[Episode], now: dt.datetime, *, limit: in
     for row in latest:
         done[row["participant_id"]].append((row["instrument"], row["last"]))
     todays = {tz: now.astimezone(zoneinfo.ZoneInfo(tz)).date() for tz in {p[4] for p in plain}}
-    found = [
-        (pk, due)
-        for pk, participant_id, program_id, admitted_on, tz in plain
-        for due in due_measures(
-            rules[program_id], admitted_on=admitted_on, today=todays[tz], results=done[participant_id]
-        )
-        if due.is_overdue
-    ]
-    found.sort(key=lambda item: (-item[1].days_overdue, item[0], item[1].instrument))
-    shown = found[:limit]
+    window = dt.timedelta(days=ADMISSION_WINDOW_DAYS)
+    # Per episode: its rules, its local today, its admission day and its latest result per instrument.
+    state: dict[int, tuple[Sequence[ScheduleRule], dt.date, dt.date, dict[str, dt.date]]] = {}
+    keys: list[tuple[int, int, str]] = []  # (-days overdue, episode, instrument): the order shown
+    for pk, participant_id, program_id, admitted_on, tz in plain:
+        if admitted_on is None:
+            continue
+        today = todays[tz]
+        since = admitted_on - window
+        mine = {code: day for code, day in done[participant_id] if since <= day <= today}
+        state[pk] = (rules[program_id], today, admitted_on, mine)
+        for days, code in overdue_count_while_open(
+            rules[program_id], admitted_on=admitted_on, today=today, latest=mine
+        ):
+            keys.append((-days, pk, code))
+    shown = heapq.nsmallest(limit, keys)
     loaded = Episode.objects.select_related("participant", "program__site", "primary_clinician").in_bulk(
-        [pk for pk, _due in shown]
+        [pk for _days, pk, _code in shown]
     )
-    return [OverdueRow(loaded[pk], due) for pk, due in shown], len(found)
+    rows = []
+    for _days, pk, code in shown:
+        episode_rules, today, admitted_on, mine = state[pk]
+        due = overdue_while_open(episode_rules, admitted_on=admitted_on, today=today, latest=mine)
+        rows.append(OverdueRow(loaded[pk], next(d for d in due if d.instrument == code)))
+    return rows, len(keys)
 
 
 # --- Alerts --------------------------------------------------------------------------------------

@@ -135,3 +135,47 @@ def due_measures(
             due.append(_due(rule, reason=reason, due_on=due_on, today=today, last=last))
     order = {rule.instrument: i for i, rule in enumerate(rules)}
     return sorted(due, key=lambda d: (d.due_on, order[d.instrument]))
+
+
+def overdue_while_open(
+    rules: Sequence[ScheduleRule], *, admitted_on: dt.date, today: dt.date, latest: dict[str, dt.date]
+) -> list[DueMeasure]:
+    """What ``due_measures`` gives for an episode with no discharge date, overdue entries only, with
+    ``latest`` already holding each instrument's latest result from the admission window to ``today``.
+
+    The same rule in the few comparisons the home page's count over thousands of episodes needs (a
+    property test holds it to ``due_measures``); only the rows shown become objects, so callers count
+    with ``overdue_count_while_open`` and build these for the few they show.
+    """
+    if today < admitted_on:
+        return []
+    due: list[tuple[dt.date, int, DueMeasure]] = []
+    for i, rule in enumerate(rules):
+        found = _open_due_on(rule, admitted_on, latest.get(rule.instrument))
+        if found is not None and found[0] < today:
+            due_on, reason = found
+            last = latest.get(rule.instrument)
+            due.append((due_on, i, DueMeasure(rule.instrument, reason, due_on, (today - due_on).days, last)))
+    due.sort(key=lambda item: item[:2])
+    return [d for _on, _i, d in due]
+
+
+def overdue_count_while_open(
+    rules: Sequence[ScheduleRule], *, admitted_on: dt.date, today: dt.date, latest: dict[str, dt.date]
+) -> Iterable[tuple[int, str]]:
+    """(days overdue, instrument) of each overdue measure of ``overdue_while_open``, without objects."""
+    if today < admitted_on:
+        return
+    for rule in rules:
+        found = _open_due_on(rule, admitted_on, latest.get(rule.instrument))
+        if found is not None and found[0] < today:
+            yield (today - found[0]).days, rule.instrument
+
+
+def _open_due_on(rule: ScheduleRule, admitted_on: dt.date, last: dt.date | None) -> tuple[dt.date, DueReason] | None:
+    """The earliest outstanding due day of ``rule`` for an episode still open (see module docstring)."""
+    if last is None and rule.at_admission:
+        return admitted_on, DueReason.ADMISSION  # never later than the first interval
+    if rule.every_days is not None:
+        return (last or admitted_on) + dt.timedelta(days=rule.every_days), DueReason.INTERVAL
+    return None

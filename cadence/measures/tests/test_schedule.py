@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cadence.measures.schedule import (
+    ADMISSION_WINDOW_DAYS,
     DEFAULT_SCHEDULE,
     DueMeasure,
     DueReason,
     ScheduleRule,
     due_measures,
+    overdue_count_while_open,
+    overdue_while_open,
 )
 
 ADMITTED = dt.date(2026, 10, 5)
@@ -122,3 +127,40 @@ def test_sorted_by_due_day_then_rule_order() -> None:
 def test_rule_that_never_applies_is_refused(bad: dict[str, int]) -> None:
     with pytest.raises(ValueError):
         ScheduleRule("phq9", **bad)  # type: ignore[arg-type]
+
+
+# --- The home page's fast path: the same answer as due_measures for open episodes ------------------
+
+_CODES = ("phq9", "gad7", "bam", "cssrs")
+
+
+@st.composite
+def _rules(draw: st.DrawFn) -> list[ScheduleRule]:
+    rules = []
+    for code in draw(st.lists(st.sampled_from(_CODES), unique=True, min_size=1, max_size=4)):
+        at_admission = draw(st.booleans())
+        every = draw(st.one_of(st.none(), st.integers(1, 60)))
+        at_discharge = draw(st.booleans()) or not (at_admission or every)
+        rules.append(ScheduleRule(code, at_admission=at_admission, every_days=every, at_discharge=at_discharge))
+    return rules
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rules=_rules(),
+    admitted=st.dates(dt.date(2026, 1, 1), dt.date(2026, 6, 30)),
+    today=st.dates(dt.date(2025, 12, 1), dt.date(2026, 9, 30)),
+    results=st.lists(st.tuples(st.sampled_from(_CODES), st.dates(dt.date(2025, 12, 1), dt.date(2026, 9, 30)))),
+)
+def test_overdue_while_open_is_due_measures_for_an_open_episode_overdue_only(
+    rules: list[ScheduleRule], admitted: dt.date, today: dt.date, results: list[tuple[str, dt.date]]
+) -> None:
+    expected = [d for d in due_measures(rules, admitted_on=admitted, today=today, results=results) if d.is_overdue]
+    since = admitted - dt.timedelta(days=ADMISSION_WINDOW_DAYS)
+    latest: dict[str, dt.date] = {}
+    for code, day in results:
+        if since <= day <= today and day > latest.get(code, dt.date.min):
+            latest[code] = day
+    assert overdue_while_open(rules, admitted_on=admitted, today=today, latest=latest) == expected
+    counted = list(overdue_count_while_open(rules, admitted_on=admitted, today=today, latest=latest))
+    assert sorted(counted) == sorted((d.days_overdue, d.instrument) for d in expected)
