@@ -302,17 +302,26 @@ def start_group_note(*, session: Session, by: User, at: dt.datetime, template: N
 
 
 @transaction.atomic
+def roster_changes(note: GroupNote) -> tuple[list[int], list[int], list[int]]:
+    """What ``sync_group_roster`` would change, without changing it: participant ids (newly present,
+    no longer present, present again). Empty for a signed note."""
+    if note.is_locked:
+        return [], [], []
+    present = attended_ids(note.session)
+    rows = dict(GroupNoteMember.objects.filter(group_note=note).values_list("participant_id", "on_roster"))
+    added = sorted(present - set(rows))
+    off = sorted(pid for pid, on in rows.items() if on and pid not in present)
+    back = sorted(pid for pid, on in rows.items() if not on and pid in present)
+    return added, off, back
+
+
 def sync_group_roster(*, note: GroupNote, by: User, at: dt.datetime) -> tuple[list[int], list[int]]:
     """Bring the sections of an unsigned group note in line with attendance: a section for each new
     attendee; a member no longer present keeps their section, marked off the roster (nothing written is
     ever deleted). Returns (added, marked off) participant ids; a signed note is left as signed."""
     if note.is_locked:
         return [], []
-    present = attended_ids(note.session)
-    rows = {m.participant_id: m for m in GroupNoteMember.objects.filter(group_note=note)}
-    added = sorted(present - set(rows))
-    off = sorted(pid for pid, m in rows.items() if m.on_roster and pid not in present)
-    back = sorted(pid for pid, m in rows.items() if not m.on_roster and pid in present)
+    added, off, back = roster_changes(note)
     if not (added or off or back):
         return [], []
     goals = current_goals(added)

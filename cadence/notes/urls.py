@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("session/<int:pk>/participant/<int:participant_id>/", views.start_progress_view, name="start_progress"),
     path("group/<int:pk>/", views.group_view, name="group"),
     path("group/<int:pk>/shared/", views.group_shared_view, name="group_shared"),
+    path("group/<int:pk>/roster/", views.group_roster_view, name="group_roster"),
     path("group/<int:pk>/members/<int:member_pk>/", views.group_member_view, name="group_member"),
     path("progress/<int:pk>/", views.progress_view, name="progress"),
     path(f"{KIND}/sign/", views.sign_view, name="sign"),

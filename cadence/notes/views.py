@@ -204,12 +204,32 @@ def _may_cosign(user: User, note: ProgressNote | GroupNote) -> bool:
 @require_GET
 def group_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole group note: shared part and one section per member (the read is audited with every
-    member's id). Its author edits an unsigned note here; the roster follows attendance first."""
+    member's id). Its author edits an unsigned note here; when attendance has changed since the sections
+    were made, the page says so and offers to update them (signing updates them too)."""
     user = _reader(request)
     note = queries.get_group_note_for(user, pk)
-    if not note.is_locked and note.author_id == user.pk:
-        actions.sync_group_roster(note=note, by=user, at=timezone.now())
-    return render(request, "notes/group.html", _group_context(user, note))
+    context = _group_context(user, note)
+    if context["editable"]:
+        added, off, back = actions.roster_changes(note)
+        context["roster_pending"] = {"added": len(added), "off": len(off), "back": len(back)}
+        context["roster_changed"] = bool(added or off or back)
+    return render(request, "notes/group.html", context)
+
+
+@require_POST
+def group_roster_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bring an unsigned group note's sections in line with attendance (its author only)."""
+    user = _writer(request)
+    note = queries.get_group_note_for(user, pk, audit=False)
+    if note.author_id != user.pk:
+        messages.error(request, "Only the note's author updates its members.")
+    else:
+        added, off = actions.sync_group_roster(note=note, by=user, at=timezone.now())
+        if added or off:
+            messages.success(request, f"Members updated: {len(added)} added, {len(off)} marked off the roster.")
+        else:
+            messages.success(request, "Members updated.")
+    return redirect("notes:group", pk=note.pk)
 
 
 @require_POST

@@ -268,3 +268,41 @@ def test_a_whole_group_note_is_audited_with_its_members_and_scoped(nw: NotesWorl
     assert AuditEntry.objects.filter(action=AuditAction.DENIED, object_type="notes.groupnote").exists()
     assert client_for(nw.world.frontdesk).get(url).status_code == 403
     assert client_for(nw.world.billing).get(f"/notes/participant/{ana.participant_id}/pdf/").status_code == 403
+
+
+def test_opening_a_group_note_after_attendance_changed_writes_nothing_and_offers_the_update(
+    nw: NotesWorld, client_for: ClientFor
+) -> None:
+    ana, ben, cal = nw.member("Ana", "Lopez"), nw.member("Ben", "Okafor"), nw.member("Cal", "Diaz")
+    session = nw.group(ana, ben)
+    note = actions.start_group_note(session=session, by=nw.world.clinician_a, at=NOW)
+    nw.attend(session, cal)  # arrives after the note was started
+    client = client_for(nw.world.clinician_a)
+    updates = AuditEntry.objects.filter(action=AuditAction.UPDATE, summary="Group note roster follows attendance")
+
+    page = client.get(f"/notes/group/{note.pk}/").content.decode()
+
+    assert "Attendance has changed since these sections were made: 1 newly present" in page
+    assert note.members.count() == 2 and not updates.exists()  # a GET never writes
+
+    client.post(f"/notes/group/{note.pk}/roster/")
+
+    assert set(note.members.values_list("participant_id", flat=True)) == {
+        ana.participant_id,
+        ben.participant_id,
+        cal.participant_id,
+    }
+    assert updates.count() == 1
+    assert "Attendance has changed" not in client.get(f"/notes/group/{note.pk}/").content.decode()
+
+
+def test_only_the_author_updates_a_group_notes_members(nw: NotesWorld, client_for: ClientFor) -> None:
+    ana, cal = nw.member("Ana", "Lopez"), nw.member("Cal", "Diaz")
+    session = nw.group(ana)
+    note = actions.start_group_note(session=session, by=nw.world.clinician_a, at=NOW)
+    nw.attend(session, cal)
+
+    client_for(nw.world.director).post(f"/notes/group/{note.pk}/roster/")
+    client_for(nw.world.clinician_b).post(f"/notes/group/{note.pk}/roster/")  # out of scope: 404
+
+    assert note.members.count() == 1
