@@ -38,10 +38,12 @@ from .types import (
 )
 
 DEFAULT_STABILITY_WEIGHT = 1000
-# CP-SAT's gains on a component come mostly after its first few seconds (model, presolve and LP
-# set-up come first), so a few components given enough time beat many given a sliver: at N=1000 with
-# a 30 s budget, ~6 s for each of 4 components left 0.90 of greedy's avoidable penalty against 0.96
-# with ~2.4 s for each of 13 (2 cores under load, 4 December 2026).
+# CP-SAT finds most of a component's improvement in its first seconds and spends the rest proving it:
+# on the N=1000 benchmark week, 2 s for each of its 14 components gains 77 % of what 10 s each gains
+# (where most are proven optimal). So every component gets a first share of 70 % of the budget and
+# the rest goes, in a second pass, to the components furthest from their bound; a component needs
+# about MIN_USEFUL_SECONDS (for 75 participants) to get past presolve and its first improvements
+# (4 December 2026, 2 cores).
 MIN_USEFUL_SECONDS = 1.5
 MIN_SHARE_SECONDS = 0.2
 SECOND_PASS_SHARE = 0.3
