@@ -19,7 +19,7 @@ from cadence.accounts.request import staff_user
 from cadence.core.queries import local_now
 from cadence.participants.queries import get_participant_for
 
-from . import actions, queries
+from . import actions, conf, queries
 from .forms import AuthorizationFilterForm, AuthorizationForm, BillingFilterForm, VoidForm
 from .rules import AUTHORIZATION_ROLES, BILLING_ROLES, VIEW_ROLES, AttendanceError, require_role
 from .views import can
@@ -44,7 +44,21 @@ def authorizations_view(request: HttpRequest) -> HttpResponse:
         object_type="attendance.authorization",
         count=len({r.authorization.participant_id for r in rows}),
     )
-    context = {"form": form, "rows": rows, "program": program, "can": can(user)}
+    # Most urgent first, a page at a time: the units and warnings of every row are computed (they set
+    # the order), but only the page is drawn (drawing every row was most of the page's time).
+    page = Paginator(rows, conf.board_page_size()).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    context = {
+        "form": form,
+        "rows": page.object_list,
+        "page": page,
+        "total": len(rows),
+        "needing_attention": sum(1 for r in rows if r.warnings),
+        "filters_query": kept.urlencode() + "&" if kept else "",
+        "program": program,
+        "can": can(user),
+    }
     return render(request, "attendance/authorizations.html", context)
 
 

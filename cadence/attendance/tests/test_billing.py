@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -201,3 +202,25 @@ def test_future_booked_days_agree_for_few_and_many_participants(
     monkeypatch.setattr(queries, "FEW_PARTICIPANTS", 0)
     many = queries.future_booked_days(ids, at=NOW)
     assert few == many == {insured.participant_id: [MONDAY + dt.timedelta(days=1)]}
+
+
+def test_the_authorization_board_shows_a_page_at_a_time_most_urgent_first(
+    att: Att, payer: Payer, client_for: ClientFor, settings: Any
+) -> None:
+    settings.CADENCE_ATTENDANCE_BOARD_PAGE_SIZE = 2
+    for n, ends_on in enumerate((dt.date(2027, 3, 1), dt.date(2026, 12, 1), dt.date(2027, 2, 1))):
+        episode = att.episode()
+        episode.participant.payer = payer
+        episode.participant.save(update_fields=["payer"])
+        # SHP-1 ends soonest and its review is due: the most urgent, and the only one with a warning.
+        review = dt.date(2026, 11, 20) if n == 1 else None
+        authorize(att, episode, payer, number=f"SHP-{n}", ends_on=ends_on, review_on=review)
+    client = client_for(att.world.billing)
+
+    first = client.get("/attendance/authorizations/").content.decode()
+    second = client.get("/attendance/authorizations/?page=2").content.decode()
+
+    assert "3 live authorizations, 1 with a warning; most urgent first, 1–2 shown." in first
+    assert "SHP-1" in first and "SHP-1" not in second
+    assert sum(f"SHP-{n}" in first for n in range(3)) == 2 and sum(f"SHP-{n}" in second for n in range(3)) == 1
+    assert "Page 1 of 2" in first and "Less urgent" in first and "More urgent" in second
