@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .index import Index
-from .types import DAY_NAMES, Participant, Problem, UnavoidableCost
+from .types import DAY_NAMES, GroupSession, Participant, Problem, UnavoidableCost
 
 
 def _windows(p: Participant) -> str:
@@ -34,12 +34,7 @@ def participant_unavoidable(index: Index, p: Participant) -> list[UnavoidableCos
         if points > 0:
             found.append(UnavoidableCost(p.id, term, points, reason))
 
-    sessions = index.sessions_for(p)
-    runnable = [g for g in sessions if index.facilitators_for(g) and index.capacity(g) >= max(1, g.min_size)]
-    per_day: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for g in runnable:
-        if g.counts_toward_hours:
-            per_day[g.day].append((g.start, g.end))
+    runnable, per_day = _runnable_groups(index, p)
     group_minutes = sum(_max_disjoint_minutes(spans) for spans in per_day.values())
     one_to_one_minutes = 0
     one_to_one_sessions = 0
@@ -133,6 +128,19 @@ def participant_unavoidable(index: Index, p: Participant) -> list[UnavoidableCos
     return found
 
 
+def _runnable_groups(index: Index, p: Participant) -> tuple[list[GroupSession], dict[int, list[tuple[int, int]]]]:
+    """The groups ``p`` could attend that can run (a facilitator, room for their minimum), and the
+    (start, end) spans of those counting toward hours, by day."""
+    runnable = [
+        g for g in index.sessions_for(p) if index.facilitators_for(g) and index.capacity(g) >= max(1, g.min_size)
+    ]
+    per_day: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for g in runnable:
+        if g.counts_toward_hours:
+            per_day[g.day].append((g.start, g.end))
+    return runnable, per_day
+
+
 def _least_hours_cost(p: Participant, totals: set[int], excess_weight: int, short_weight: int) -> int:
     """Least excess-or-shortfall cost of ``p`` over ``totals`` (0 if a total hits the minimum exactly)."""
     costs = [
@@ -153,10 +161,7 @@ def hours_cut(index: Index, p: Participant) -> int:
     tighter than the linear relaxation, which can always reach the minimum exactly with fractions.
     """
     w = index.problem.weights
-    per_day: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for g in index.sessions_for(p):
-        if g.counts_toward_hours and index.facilitators_for(g) and index.capacity(g) >= max(1, g.min_size):
-            per_day[g.day].append((g.start, g.end))
+    _runnable, per_day = _runnable_groups(index, p)
     counted: list[int] = []
     for need in index.needs_of.get(p.id, []):
         if need.counts_toward_hours and index.clinician_starts(need) and index.rooms_for(need):
