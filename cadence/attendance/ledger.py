@@ -249,10 +249,6 @@ class WeekLedger:
         return by_category(self.minutes_by_service)
 
     @property
-    def breakdown_text(self) -> str:
-        return " · ".join(f"{c.category.abbreviation} {c.hours_text}" for c in self.by_category)
-
-    @property
     def shortfall_minutes(self) -> int:
         return max(0, self.required_minutes - self.minutes)
 

@@ -179,18 +179,6 @@ def refresh_weekly_ledger(*, episode: Episode, day: dt.date, at: dt.datetime) ->
     return row
 
 
-def refresh_episode_weeks(*, episode: Episode, since: dt.date, at: dt.datetime) -> int:
-    """Rewrite every cached week of the episode from the week holding ``since`` on (after a level of care
-    change, an admission date or a discharge); returns how many rows were rewritten."""
-    first = ledger_week_of(episode.program, since)
-    weeks = list(
-        WeeklyLedger.objects.filter(episode_id=episode.pk, week_start__gte=first).values_list("week_start", flat=True)
-    )
-    for week_start in weeks:
-        refresh_weekly_ledger(episode=episode, day=week_start, at=at)
-    return len(weeks)
-
-
 # --- Rebuilding a program's weeks in bulk -------------------------------------------------------------
 
 

@@ -301,7 +301,6 @@ def start_group_note(*, session: Session, by: User, at: dt.datetime, template: N
     return note
 
 
-@transaction.atomic
 def roster_changes(note: GroupNote) -> tuple[list[int], list[int], list[int]]:
     """What ``sync_group_roster`` would change, without changing it: participant ids (newly present,
     no longer present, present again). Empty for a signed note."""
@@ -315,6 +314,16 @@ def roster_changes(note: GroupNote) -> tuple[list[int], list[int], list[int]]:
     return added, off, back
 
 
+@transaction.atomic
+def update_group_roster(*, note: GroupNote, by: User, at: dt.datetime) -> tuple[list[int], list[int]]:
+    """The author's "Update members": ``sync_group_roster`` on the note locked for the change. Raises
+    ``NoteError`` unless ``by`` may edit the note (its author, while it is unsigned)."""
+    locked = GroupNote.objects.select_for_update().get(pk=note.pk)
+    rules.check_can_edit(status=locked.status, author_id=locked.author_id, actor=actor_of(by))
+    return sync_group_roster(note=locked, by=by, at=at)
+
+
+@transaction.atomic
 def sync_group_roster(*, note: GroupNote, by: User, at: dt.datetime) -> tuple[list[int], list[int]]:
     """Bring the sections of an unsigned group note in line with attendance: a section for each new
     attendee; a member no longer present keeps their section, marked off the roster (nothing written is

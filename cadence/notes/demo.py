@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 
 from cadence.accounts.models import Role, User
 from cadence.attendance.models import Attendance, AttendanceStatus
+from cadence.attendance.weekly import rebuild_weekly_ledgers
 from cadence.participants.models import Episode, EpisodeStatus
 from cadence.programs.models import Program, Room
 from cadence.scheduling.models import Booking, ServiceFormat, ServiceType, Session, SessionStatus
@@ -253,5 +254,8 @@ def seed_notes(*, now: dt.datetime, progress: Progress | None = None) -> NotesDe
                 summary.signed += 1
                 summary.awaiting += note.status == NoteStatus.AWAITING_COSIGN
             summary.progress_notes += 1
+    # The sessions and marks above were written directly (no marking action ran): bring the attendance
+    # boards' weekly cache in line, as the attendance demo does after its own bulk writes.
+    rebuild_weekly_ledgers(at=now, weeks=None)
     say(f"{summary.group_notes} group notes and {summary.progress_notes} progress notes")
     return summary

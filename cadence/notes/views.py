@@ -221,14 +221,12 @@ def group_roster_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Bring an unsigned group note's sections in line with attendance (its author only)."""
     user = _writer(request)
     note = queries.get_group_note_for(user, pk, audit=False)
-    if note.author_id != user.pk:
-        messages.error(request, "Only the note's author updates its members.")
+    try:
+        added, off = actions.update_group_roster(note=note, by=user, at=timezone.now())
+    except NoteError as err:
+        messages.error(request, err.reason)
     else:
-        added, off = actions.sync_group_roster(note=note, by=user, at=timezone.now())
-        if added or off:
-            messages.success(request, f"Members updated: {len(added)} added, {len(off)} marked off the roster.")
-        else:
-            messages.success(request, "Members updated.")
+        messages.success(request, f"Members updated: {len(added)} added, {len(off)} marked off the roster.")
     return redirect("notes:group", pk=note.pk)
 
 

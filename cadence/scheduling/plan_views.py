@@ -6,7 +6,6 @@ program directors and administrators (``rules.require_schedule_manager``)."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django.contrib import messages
@@ -96,7 +95,7 @@ def _plan_context(plan: Any) -> dict[str, Any]:
         for p in summary.get("participants", [])
     ]
     rows.sort(key=lambda r: (r["met"], r["episode_obj"].participant.legal_last_name if r["episode_obj"] else ""))
-    quality = plan_quality(summary)
+    quality = plans.plan_quality(summary)
     # A build still queued after a minute means no worker is running (``manage.py db_worker``).
     stalled = plan.status == "queued" and (timezone.now() - plan.created_at).total_seconds() > 60
     unavoidable = [
@@ -368,21 +367,3 @@ def time_off_view(request: HttpRequest, staff_id: int) -> HttpResponse:
     }
     with timezone.override(zone):
         return render(request, "scheduling/time_off.html", context, status=400 if form.errors else 200)
-
-
-def plan_quality(summary: dict[str, Any]) -> str:
-    """The solver's proof in plain words, measured on what planning can change (not the unavoidable part).
-
-    "Best possible" when proven optimal; otherwise an upper bound, rounded up, on how much of the
-    plan's avoidable penalty a better plan could still save ("within 2 % of the best possible").
-    """
-    if summary.get("status") == "OPTIMAL":
-        return "Best possible"
-    objective, bound = summary.get("objective"), summary.get("bound")
-    if objective is None or bound is None:
-        return "Not proven"
-    avoidable = objective - (summary.get("unavoidable") or 0)
-    if avoidable <= 0 or bound >= objective:
-        return "Best possible"
-    share = min(1.0, (objective - bound) / avoidable)
-    return f"Within {math.ceil(share * 100)}% of the best possible"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -669,3 +670,21 @@ def discard_plan(*, plan: SchedulePlan, by: User, at: dt.datetime) -> SchedulePl
 
 def building(plan: SchedulePlan) -> bool:
     return plan.status in BUILDING_STATUSES
+
+
+def plan_quality(summary: dict[str, Any]) -> str:
+    """The solver's proof in plain words, measured on what planning can change (not the unavoidable part).
+
+    "Best possible" when proven optimal; otherwise an upper bound, rounded up, on how much of the
+    plan's avoidable penalty a better plan could still save ("within 2 % of the best possible").
+    """
+    if summary.get("status") == "OPTIMAL":
+        return "Best possible"
+    objective, bound = summary.get("objective"), summary.get("bound")
+    if objective is None or bound is None:
+        return "Not proven"
+    avoidable = summary.get("avoidable", objective - (summary.get("unavoidable") or 0))
+    if avoidable <= 0 or bound >= objective:
+        return "Best possible"
+    share = min(1.0, (objective - bound) / avoidable)
+    return f"Within {math.ceil(share * 100)}% of the best possible"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cadence.scheduling.plan_views import plan_quality
+from cadence.scheduling.plans import plan_quality
 
 
 def test_a_proven_plan_is_the_best_possible() -> None:
