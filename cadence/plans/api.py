@@ -150,12 +150,6 @@ def _plan_out(user: User, plan: TreatmentPlan) -> PlanOut:
     )
 
 
-def _reader(request: HttpRequest) -> User:
-    user = staff_user(request)
-    require(user, Capability.READ_CLINICAL_RECORD)
-    return user
-
-
 def _writer(request: HttpRequest) -> User:
     user = staff_user(request)
     require(user, Capability.WRITE_CLINICAL_RECORD)

@@ -185,8 +185,11 @@ def pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     page = plan_page(plan)
     wanted = request.GET.get("revision", "")
     revision = page.current
-    if wanted.isdigit():
-        revision = next((r for r in page.revisions if r.number == int(wanted) and r.is_signed), None)
+    if wanted:
+        # A named revision must exist and be signed: never the draft in its place (as revision_view).
+        revision = next((r for r in page.revisions if str(r.number) == wanted and r.is_signed), None)
+        if revision is None:
+            raise Http404("No such signed revision")
     snapshot = revision.snapshot if revision is not None else page.live
     record(
         action=AuditAction.EXPORT,
@@ -393,7 +396,10 @@ def review_days_view(request: HttpRequest, pk: int) -> HttpResponse:
     user, plan = _plan(request, pk, write=True)
     form = ReviewDaysForm(request.POST)
     if form.is_valid():
-        actions.set_review_days(plan=plan, days=form.cleaned_data["review_days"], by=user, at=timezone.now())
+        try:
+            actions.set_review_days(plan=plan, days=form.cleaned_data["review_days"], by=user, at=timezone.now())
+        except DomainError as err:
+            messages.error(request, err.reason)
     else:
         messages.error(request, "Review every 1 to 365 days.")
     return _done(request, user, plan)

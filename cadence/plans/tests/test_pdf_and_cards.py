@@ -77,6 +77,16 @@ def test_pdf_of_an_older_revision(world: World, client_for: ClientFor) -> None:
     assert "I want to be a present parent" in new and "Revision 2" in new
 
 
+def test_pdf_of_a_revision_that_is_not_signed_or_does_not_exist_is_404_not_the_draft(
+    world: World, client_for: ClientFor
+) -> None:
+    plan = build_plan(world)
+    actions.edit_goal(goal=plan.goals.get(), text="I want to be a present parent", by=world.clinician_a, at=NOW)
+    client = client_for(world.clinician_a)
+    for wanted in ("2", "99", "x"):  # revision 2 is the unsigned draft
+        assert client.get(f"/plans/{plan.pk}/pdf/?revision={wanted}").status_code == 404
+
+
 def overdue_plan(world: World) -> TreatmentPlan:
     """A plan signed 40 days before NOW (review due 30 days later: overdue)."""
     return build_plan(world, at=NOW - dt.timedelta(days=40))

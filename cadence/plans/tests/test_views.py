@@ -217,3 +217,20 @@ def test_plan_page_notes_hours_below_the_level_of_care(world: World, client_for:
     assert level is not None and level.min_hours_week_adult > 4.5
     page = client_for(world.clinician_a).get(f"/plans/{plan.pk}/").content.decode()
     assert f"4.5 h a week of counted services; {level.code} {level.name} expects at least" in page
+
+
+def test_changing_the_review_cycle_of_a_closed_plan_explains_instead_of_failing(
+    world: World, client_for: ClientFor
+) -> None:
+    from cadence.plans import actions
+
+    plan = build_plan(world)
+    actions.close_plan(plan=plan, by=world.clinician_a, at=NOW)
+    client = client_for(world.clinician_a)
+
+    response = client.post(f"/plans/{plan.pk}/review-days/", {"review_days": "14"}, follow=True)
+
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.review_days != 14
+    assert any(m.level_tag == "error" for m in response.context["messages"])
