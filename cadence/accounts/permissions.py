@@ -117,6 +117,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 SITE_WIDE_ROLES = frozenset({Role.DIRECTOR, Role.FRONT_DESK})
 
 
+def roles_with(capability: Capability) -> frozenset[str]:
+    """The roles that have the capability (for database filters)."""
+    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+
+
 def has_capability(role: str, capability: Capability) -> bool:
     return capability in ROLE_CAPABILITIES.get(role, frozenset())
 

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cadence.accounts.models import STAFF_ROLES, User
+from cadence.accounts.permissions import roles_with
 from cadence.accounts.request import staff_user
 from cadence.programs.models import Site
 
 from . import actions, conf, queries
 from .forms import KioskForm
-from .rules import KIOSK_ROLES, AttendanceError, may, require_role, roles_with
+from .rules import KIOSK_ROLES, AttendanceError, may, require_role
 
 KIOSK_KEY = "attendance_kiosk"
 FLASH_KEY = "attendance_kiosk_flash"

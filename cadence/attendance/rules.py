@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from cadence.accounts.permissions import ROLE_CAPABILITIES, Capability, has_capability
+from cadence.accounts.permissions import Capability, has_capability
 
 from .models import AttendanceStatus
 
@@ -44,11 +44,6 @@ VIEW_ROLES = Capability.VIEW_PARTICIPANT
 
 def may(user: object, capability: Capability) -> bool:
     return has_capability(str(getattr(user, "role", "")), capability)
-
-
-def roles_with(capability: Capability) -> frozenset[str]:
-    """The roles that have the capability (for database filters)."""
-    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
 
 
 def require_role(user: object, capability: Capability, what: str = "") -> None:

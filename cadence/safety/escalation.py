@@ -21,6 +21,7 @@ from cadence.accounts.models import Role, User
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
 
+from . import queries
 from .conf import ack_minutes, step_minutes
 from .models import (
     ESCALATING_SEVERITIES,
@@ -28,7 +29,6 @@ from .models import (
     Escalation,
     EscalationOutcome,
     EventStatus,
-    OnCallShift,
     ShiftRole,
 )
 from .notify import has_access, notify
@@ -61,11 +61,7 @@ def _on_call(event: CrisisEvent, at: dt.datetime) -> Recipients:
     if event.episode is None:
         return Recipients([], [(None, "The participant has no episode of care, so no site is on call.")])
     site = event.episode.program.site
-    shifts = list(
-        OnCallShift.objects.filter(site=site, cancelled_at__isnull=True, starts_at__lte=at, ends_at__gt=at)
-        .select_related("staff")
-        .order_by("starts_at", "pk")
-    )
+    shifts = queries.on_call_now(site, at)
     skipped: list[tuple[User | None, str]] = []
     for role in (ShiftRole.PRIMARY, ShiftRole.BACKUP):
         allowed = []

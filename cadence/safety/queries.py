@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cadence.accounts.models import User
+from cadence.accounts.permissions import Capability, roles_with
 from cadence.accounts.scope import get_in_scope, out_of_scope, visible_programs
 from cadence.participants.models import Participant
 from cadence.participants.queries import participants_for
@@ -103,13 +104,19 @@ def get_shift_for(user: User, pk: int) -> OnCallShift:
 
 
 def on_call_now(site: Site, at: dt.datetime) -> list[OnCallShift]:
-    return shifts_between(site, at, at + dt.timedelta(seconds=1))
+    """The shifts of ``site`` running at ``at`` (started at or before it, not yet ended), earliest first."""
+    return list(
+        OnCallShift.objects.filter(site=site, cancelled_at__isnull=True, starts_at__lte=at, ends_at__gt=at)
+        .select_related("staff")
+        .order_by("starts_at", "role", "pk")
+    )
 
 
 def on_call_candidates(site: Site) -> QuerySet[User]:
-    """Who may be put on call at ``site``: active clinicians and directors of the site's organization."""
+    """Who may be put on call at ``site``: active staff of the site's organization whose role may respond
+    to a crisis (the rule ``actions.add_on_call_shift`` enforces)."""
     return User.objects.filter(
-        organization_id=site.organization_id, is_active=True, role__in=["clinician", "director"]
+        organization_id=site.organization_id, is_active=True, role__in=roles_with(Capability.RESPOND_TO_CRISIS)
     ).order_by("last_name", "first_name")
 
 

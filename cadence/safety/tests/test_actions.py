@@ -314,3 +314,17 @@ def test_ending_a_running_shift_shortens_it_and_a_future_one_is_cancelled(world:
     with pytest.raises(SafetyError, match="already over"):
         actions.end_on_call_shift(shift=future, by=world.director, at=NOW)
     shift(world, world.clinician_a, 6, 9)  # the cancelled shift no longer blocks the time
+
+
+def test_the_on_call_picker_offers_exactly_the_staff_the_action_accepts(world: World) -> None:
+    from cadence.safety.queries import on_call_candidates
+
+    offered = set(on_call_candidates(world.site_a))
+    assert {world.admin, world.director, world.clinician_a} <= offered
+    assert world.frontdesk not in offered and world.billing not in offered and world.auditor not in offered
+    for user in offered:  # every one offered can be put on call (no refusal for their role)
+        actions.add_on_call_shift(
+            site=world.site_a, staff=user, starts_at=LATER, ends_at=LATER + dt.timedelta(hours=1), by=world.director,
+            at=NOW,
+        )  # fmt: skip
+        OnCallShift.objects.filter(staff=user).delete()
