@@ -9,8 +9,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +16,7 @@ from cadence.accounts.models import Role, User
 from cadence.participants.models import Participant
 from cadence.portal.views import LANGUAGE_KEY
 from cadence.portal.wording import language_of, words
+from cadence.safetyplans.queries import current_plan_for
 
 from .actions import raise_crisis_event
 from .conf import ack_minutes
@@ -43,20 +42,6 @@ def _page(request: HttpRequest, template: str, lang: str, **context: Any) -> Htt
     return render(request, template, {"lang": lang, "t": words(lang), "h": help_words(lang), **context})
 
 
-def _current_plan(participant: Participant) -> tuple[object | None, str | None]:
-    """The participant's current safety plan and the template that shows it (it also says when there is
-    none), once the safety-plan app provides them (``cadence.safetyplans.queries.current_plan_for``)."""
-    try:
-        from cadence.safetyplans.queries import current_plan_for  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None, None
-    try:
-        get_template(PLAN_TEMPLATE)
-    except TemplateDoesNotExist:
-        return current_plan_for(participant), None
-    return current_plan_for(participant), PLAN_TEMPLATE
-
-
 def _tel(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
@@ -64,9 +49,9 @@ def _tel(phone: str) -> str:
 @require_GET
 def help_view(request: HttpRequest) -> HttpResponse:
     _user, participant, lang = _participant(request)
-    plan, plan_template = _current_plan(participant)
     contacts = [(c, _tel(c.phone)) for c in participant.emergency_contacts.all()]
-    return _page(request, "safety/portal_help.html", lang, contacts=contacts, plan=plan, plan_template=plan_template)
+    plan = current_plan_for(participant)
+    return _page(request, "safety/portal_help.html", lang, contacts=contacts, plan=plan, plan_template=PLAN_TEMPLATE)
 
 
 @require_http_methods(["GET", "POST"])

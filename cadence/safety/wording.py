@@ -26,10 +26,6 @@ WORDS: dict[str, Text] = {
         "No contacts on file. Ask your care team to add one.", "No hay contactos. Pida a su equipo que agregue uno."
     ),
     "plan_heading": Text("My safety plan", "Mi plan de seguridad"),
-    "no_plan": Text(
-        "You do not have a safety plan yet. Make one with your clinician.",
-        "Todavía no tiene un plan de seguridad. Hágalo con su clínico.",
-    ),
     "tell_heading": Text("Tell my care team", "Avisar a mi equipo de atención"),
     "tell_intro": Text(
         "Your care team will be alerted right away and will contact you. This does not call 911.",
@@ -61,7 +57,6 @@ WORDS: dict[str, Text] = {
         "Status: your care team has seen it and is responding.", "Estado: su equipo lo vio y está respondiendo."
     ),
     "status_done": Text("Status: your care team followed up.", "Estado: su equipo dio seguimiento."),
-    "see_plan": Text("Open my full safety plan", "Abrir mi plan de seguridad completo"),
 }
 
 
