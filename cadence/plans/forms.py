@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
-from cadence.accounts.models import Role, User
+from cadence.accounts.models import User
+from cadence.participants.forms import clinicians_of
 from cadence.participants.models import Diagnosis
 from cadence.scheduling.models import ServiceType
 
@@ -22,14 +22,6 @@ TEXT = forms.Textarea(attrs={"rows": 2})
 class StaffChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
-
-
-def clinical_staff(plan: TreatmentPlan) -> QuerySet[User]:
-    return User.objects.filter(
-        organization_id=plan.participant.organization_id,
-        is_active=True,
-        role__in=[Role.CLINICIAN, Role.DIRECTOR],
-    ).order_by("last_name", "first_name", "username")
 
 
 class ProblemForm(forms.Form):
@@ -86,7 +78,7 @@ class InterventionForm(forms.Form):
         objective = self.fields["objective"]
         assert isinstance(responsible, forms.ModelChoiceField)  # noqa: S101
         assert isinstance(objective, forms.ModelChoiceField)  # noqa: S101
-        responsible.queryset = clinical_staff(plan)
+        responsible.queryset = clinicians_of(plan.participant.organization_id)
         objective.queryset = Objective.objects.filter(goal=goal, removed_at__isnull=True)
 
 

@@ -7,8 +7,6 @@ their read (``audit_read``).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import QuerySet
 
 from cadence.accounts.models import User
@@ -18,9 +16,7 @@ from cadence.participants.models import Participant
 from cadence.participants.queries import current_episode
 from cadence.programs.models import Site
 
-from .models import EmergencyDepartment, SafetyPlan, SafetyPlanVersion, VersionStatus
-
-UTC = dt.UTC
+from .models import EmergencyDepartment, SafetyPlanVersion, VersionStatus
 
 
 def _versions(participant: Participant) -> QuerySet[SafetyPlanVersion]:
@@ -52,18 +48,9 @@ def versions_for(participant: Participant) -> list[SafetyPlanVersion]:
     return list(_versions(participant).order_by("-number"))
 
 
-def plan_for(participant: Participant) -> SafetyPlan | None:
-    return SafetyPlan.objects.filter(participant=participant).first()
-
-
 def site_of(participant: Participant) -> Site | None:
     episode = current_episode(participant)
     return episode.program.site if episode is not None else None
-
-
-def zone_of(participant: Participant) -> dt.tzinfo:
-    site = site_of(participant)
-    return site.zone if site is not None else UTC
 
 
 def emergency_department_of(site: Site | None) -> EmergencyDepartment | None:

@@ -15,7 +15,6 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from cadence.core.errors import DomainError
 
@@ -504,7 +503,3 @@ def choose_layout(content: PlanContent) -> Layout:
     later = compact.item_lines_per_page * 4 // 3
     pages = 1 + max(1, math.ceil((lines - compact.item_lines_per_page) / later))
     return Layout(compact.name, lines, False, pages, needs)
-
-
-def as_json(content: PlanContent) -> dict[str, Any]:
-    return content.to_dict()
