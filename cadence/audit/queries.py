@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, has_capability
@@ -105,10 +106,10 @@ def filter_entries(entries: QuerySet[AuditEntry], flt: AuditFilter) -> QuerySet[
     return entries
 
 
-def display_zone(user: User) -> str:
-    """The time zone the audit log shows times in: the user's first site (by name), else UTC."""
-    zone = user.sites.order_by("name").values_list("time_zone", flat=True).first()
-    return zone or UTC_NAME
+def display_zone() -> str:
+    """The time zone the audit log shows times and reads dates in: the one every page of the request
+    uses (``cadence.core.timezones``: the user's site, else the organization's first site)."""
+    return timezone.get_current_timezone_name()
 
 
 def record_numbers(participant_ids: Iterable[int | None]) -> dict[int, str]:

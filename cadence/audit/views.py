@@ -36,7 +36,7 @@ def _auditor(request: HttpRequest) -> User:
 def audit_log_view(request: HttpRequest) -> HttpResponse:
     """Entries the user may see, newest first, one page at a time (a fixed number of queries)."""
     user = _auditor(request)
-    zone = display_zone(user)
+    zone = display_zone()
     form = AuditFilterForm(request.GET, viewer=user, zone=zone)
     entries = filter_entries(entries_for(user), form.to_filter()) if form.is_valid() else entries_for(user).none()
     page = Paginator(entries, settings.CADENCE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -52,7 +52,7 @@ def audit_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpRespo
     """The filtered entries as CSV (streamed). The export writes an EXPORT entry first; the file holds
     the entries older than that one, so it never contains its own export record."""
     user = _auditor(request)
-    zone = display_zone(user)
+    zone = display_zone()
     form = AuditFilterForm(request.GET, viewer=user, zone=zone)
     if not form.is_valid():
         return render(request, "audit/log.html", {"form": form, "rows": [], "zone": zone}, status=400)
