@@ -8,7 +8,8 @@ clinician's signature freezes the draft (snapshot + what changed) and makes it t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.db import transaction
@@ -41,6 +42,8 @@ from .models import (
 )
 from .rules import DEFAULT_REVIEW_DAYS, PlanError, diff_snapshots, objective_refusal, signing_refusal
 from .snapshot import build_snapshot
+
+PlanRow: TypeAlias = Problem | Goal | Objective | Intervention | PrescribedService
 
 
 def default_review_days() -> int:
@@ -234,21 +237,43 @@ def edit_problem(
 @transaction.atomic
 def remove_problem(*, problem: Problem, by: User, at: dt.datetime) -> Problem:
     """Remove a problem and its goals (kept for history and for notes that link to them)."""
-    _live(problem)
-    _open_draft(problem.plan, by=by, at=at)
-    problem.removed_at = at
-    problem.save(update_fields=["removed_at"])
-    goals = Goal.objects.filter(problem=problem, removed_at__isnull=True)
-    Objective.objects.filter(goal__in=goals, removed_at__isnull=True).update(removed_at=at)
-    Intervention.objects.filter(goal__in=goals, removed_at__isnull=True).update(removed_at=at)
-    goals.update(removed_at=at)
-    _audit(by=by, obj=problem, plan=problem.plan, summary=f"Removed problem {problem.number}", at=at)
+
+    def remove_goals() -> None:
+        goals = Goal.objects.filter(problem=problem, removed_at__isnull=True)
+        Objective.objects.filter(goal__in=goals, removed_at__isnull=True).update(removed_at=at)
+        Intervention.objects.filter(goal__in=goals, removed_at__isnull=True).update(removed_at=at)
+        goals.update(removed_at=at)
+
+    _soft_remove(
+        problem, plan=problem.plan, summary=f"Removed problem {problem.number}", by=by, at=at, cascade=remove_goals
+    )
     return problem
 
 
-def _live(row: Problem | Goal | Objective | Intervention | PrescribedService) -> None:
+def _live(row: PlanRow) -> None:
     if row.removed_at is not None:
         raise PlanError("id", f"{str(row._meta.verbose_name).capitalize()} was removed from the plan.")
+
+
+def _soft_remove(
+    row: PlanRow,
+    *,
+    plan: TreatmentPlan,
+    summary: str,
+    by: User,
+    at: dt.datetime,
+    cascade: Callable[[], object] | None = None,
+) -> None:
+    """What every ``remove_*`` action does: refuse a row already removed, open the draft (which refuses a
+    closed plan or an author without access), mark the row removed at ``at``, let ``cascade`` update the
+    rows that hang off it, and audit with ``summary``. The caller holds the transaction."""
+    _live(row)
+    _open_draft(plan, by=by, at=at)
+    row.removed_at = at
+    row.save(update_fields=["removed_at"])
+    if cascade is not None:
+        cascade()
+    _audit(by=by, obj=row, plan=plan, summary=summary, at=at)
 
 
 # --- Goals ---------------------------------------------------------------------------------------
@@ -287,13 +312,12 @@ def edit_goal(*, goal: Goal, text: str, by: User, at: dt.datetime, problem: Prob
 
 @transaction.atomic
 def remove_goal(*, goal: Goal, by: User, at: dt.datetime) -> Goal:
-    _live(goal)
-    _open_draft(goal.plan, by=by, at=at)
-    goal.removed_at = at
-    goal.save(update_fields=["removed_at"])
-    goal.objectives.filter(removed_at__isnull=True).update(removed_at=at)
-    goal.interventions.filter(removed_at__isnull=True).update(removed_at=at)
-    _audit(by=by, obj=goal, plan=goal.plan, summary=f"Removed goal {goal.number}", at=at)
+
+    def remove_children() -> None:
+        goal.objectives.filter(removed_at__isnull=True).update(removed_at=at)
+        goal.interventions.filter(removed_at__isnull=True).update(removed_at=at)
+
+    _soft_remove(goal, plan=goal.plan, summary=f"Removed goal {goal.number}", by=by, at=at, cascade=remove_children)
     return goal
 
 
@@ -374,14 +398,17 @@ def set_objective_status(*, objective: Objective, status: str, by: User, at: dt.
 
 @transaction.atomic
 def remove_objective(*, objective: Objective, by: User, at: dt.datetime) -> Objective:
-    _live(objective)
-    plan = objective.goal.plan
-    _open_draft(plan, by=by, at=at)
-    objective.removed_at = at
-    objective.save(update_fields=["removed_at"])
-    objective.interventions.filter(removed_at__isnull=True).update(objective=None)
-    _audit(
-        by=by, obj=objective, plan=plan, summary=f"Removed objective {objective.goal.number}.{objective.number}", at=at
+
+    def detach_interventions() -> None:  # they stay with the goal
+        objective.interventions.filter(removed_at__isnull=True).update(objective=None)
+
+    _soft_remove(
+        objective,
+        plan=objective.goal.plan,
+        summary=f"Removed objective {objective.goal.number}.{objective.number}",
+        by=by,
+        at=at,
+        cascade=detach_interventions,
     )
     return objective
 
@@ -459,12 +486,8 @@ def edit_intervention(
 
 @transaction.atomic
 def remove_intervention(*, intervention: Intervention, by: User, at: dt.datetime) -> Intervention:
-    _live(intervention)
     goal = intervention.goal
-    _open_draft(goal.plan, by=by, at=at)
-    intervention.removed_at = at
-    intervention.save(update_fields=["removed_at"])
-    _audit(by=by, obj=intervention, plan=goal.plan, summary=f"Removed intervention of goal {goal.number}", at=at)
+    _soft_remove(intervention, plan=goal.plan, summary=f"Removed intervention of goal {goal.number}", by=by, at=at)
     return intervention
 
 
@@ -520,11 +543,7 @@ def edit_service(
 
 @transaction.atomic
 def remove_service(*, service: PrescribedService, by: User, at: dt.datetime) -> PrescribedService:
-    _live(service)
-    _open_draft(service.plan, by=by, at=at)
-    service.removed_at = at
-    service.save(update_fields=["removed_at"])
-    _audit(by=by, obj=service, plan=service.plan, summary=f"Removed {service.service_type.name}", at=at)
+    _soft_remove(service, plan=service.plan, summary=f"Removed {service.service_type.name}", by=by, at=at)
     return service
 
 

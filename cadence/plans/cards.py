@@ -7,6 +7,7 @@ Register with ``CADENCE_DASHBOARD_CARDS += ["cadence.plans.cards.plan_reviews_ca
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
@@ -16,9 +17,10 @@ from cadence.accounts.permissions import Capability, has_capability
 from cadence.core.cards import Card
 from cadence.participants.queries import today_in
 
-from .models import Goal, RevisionStatus
+from .models import ObjectiveStatus, RevisionStatus
 from .queries import plan_for_participant, review_for, reviews_due_for
-from .rules import is_overdue
+from .rules import diff_snapshots, is_overdue
+from .snapshot import build_snapshot
 
 CARD_LIMIT = 12
 
@@ -55,17 +57,72 @@ def plan_link_panel(user: User, participant: Any, now: dt.datetime) -> Card | No
     return Card(key="plan-link", template="", context={"label": "Treatment plan", "url": url}, column="links", order=20)
 
 
+@dataclass(frozen=True)
+class PanelObjective:
+    text: str
+    status: str  # "In progress"
+    target_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class PanelGoal:
+    number: int
+    text: str
+    objectives: list[PanelObjective]
+
+
+def panel_goals(snapshot: dict[str, Any]) -> list[PanelGoal]:
+    """The goals of a plan snapshot with their objectives, in plan order (pure: no database).
+
+    A snapshot holds only the rows that were in the plan when it was taken, so removed goals and
+    objectives never appear."""
+    labels = dict(ObjectiveStatus.choices)
+    goals = [goal for problem in snapshot.get("problems", []) for goal in problem.get("goals", [])]
+    return [
+        PanelGoal(
+            number=int(goal["number"]),
+            text=str(goal["text"]),
+            objectives=[
+                PanelObjective(
+                    text=str(o["text"]),
+                    status=labels.get(str(o.get("status", "")), str(o.get("status", ""))),
+                    target_on=_day(o.get("target_on")),
+                )
+                for o in goal.get("objectives", [])
+            ],
+        )
+        for goal in sorted(goals, key=lambda g: int(g["number"]))
+    ]
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 def plan_goals_panel(user: User, participant: Any, now: dt.datetime) -> Card | None:
-    """The current goals and the next review date of the participant's plan."""
+    """The goals and the next review date of the participant's plan.
+
+    Under the signed heading the panel shows the signed revision's content (its frozen snapshot), never
+    the live rows: when a draft holds changes nobody has signed yet it says how many, without showing
+    them. A plan never signed shows its draft goals, marked as not signed."""
     if not has_capability(user.role, Capability.READ_CLINICAL_RECORD):
         return None
     plan = plan_for_participant(participant)
     context: dict[str, Any] = {"participant": participant, "plan": plan, "goals": [], "current": None}
     if plan is not None:
-        context["current"] = plan.revisions.filter(status=RevisionStatus.CURRENT).first()
-        context["goals"] = list(
-            Goal.objects.filter(plan=plan, removed_at__isnull=True).prefetch_related("objectives").order_by("number")
-        )
+        revisions = list(plan.revisions.filter(status__in=[RevisionStatus.CURRENT, RevisionStatus.DRAFT]))
+        current = next((r for r in revisions if r.status == RevisionStatus.CURRENT), None)
+        has_draft = any(r.status == RevisionStatus.DRAFT for r in revisions)
+        live = build_snapshot(plan) if has_draft or current is None else None
+        if current is not None:
+            context["goals"] = panel_goals(current.snapshot)
+            context["unsigned_changes"] = len(diff_snapshots(current.snapshot, live)) if live is not None else 0
+        elif live is not None:
+            context["goals"] = panel_goals(live)
+        context["current"] = current
         review = review_for(plan)
         context["review"] = review
         context["overdue"] = is_overdue(review, today_in(plan.episode, now))

@@ -140,14 +140,21 @@ class PlanPage:
     review: ReviewDue | None
 
 
+def _revisions(plan: TreatmentPlan) -> QuerySet[PlanRevision]:
+    return plan.revisions.select_related("created_by", "clinician_signed_by", "participant_attested_by").order_by(
+        "-number"
+    )
+
+
+def signed_revisions(plan: TreatmentPlan) -> list[PlanRevision]:
+    """The plan's signed revisions (current and superseded), newest first; never the draft."""
+    return list(_revisions(plan).exclude(status=RevisionStatus.DRAFT))
+
+
 def plan_page(plan: TreatmentPlan) -> PlanPage:
     from .rules import diff_snapshots
 
-    revisions = list(
-        plan.revisions.select_related("created_by", "clinician_signed_by", "participant_attested_by").order_by(
-            "-number"
-        )
-    )
+    revisions = list(_revisions(plan))
     current = next((r for r in revisions if r.status == RevisionStatus.CURRENT), None)
     draft = next((r for r in revisions if r.status == RevisionStatus.DRAFT), None)
     live = build_snapshot(plan)

@@ -24,12 +24,12 @@ from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, has_capability, require
 from cadence.accounts.request import staff_user
 from cadence.accounts.scope import out_of_scope
+from cadence.attendance.ledger_data import level_minimums
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
 from cadence.core.errors import DomainError
 from cadence.core.pdf import pdf_response
 from cadence.participants.queries import current_episode, get_participant_for, today_in
-from cadence.programs.models import Population
 
 from . import actions
 from .forms import (
@@ -44,9 +44,19 @@ from .forms import (
     SignForm,
     StartReviewForm,
 )
-from .models import Goal, Intervention, Objective, ParticipantSignature, PrescribedService, Problem, TreatmentPlan
-from .queries import get_plan_for, plan_for_participant, plan_page
+from .models import (
+    Goal,
+    Intervention,
+    Objective,
+    ParticipantSignature,
+    PrescribedService,
+    Problem,
+    RevisionStatus,
+    TreatmentPlan,
+)
+from .queries import get_plan_for, plan_for_participant, plan_page, review_for, signed_revisions
 from .rules import counted_minutes, hours_warning, is_overdue, validate_plan
+from .snapshot import build_snapshot
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -78,12 +88,11 @@ def _hours_note(plan: TreatmentPlan, snapshot: dict[str, Any]) -> str | None:
     level = plan.episode.level_of_care
     if level is None:
         return None
-    adolescent = plan.episode.program.population == Population.ADOLESCENT
-    minimum = level.min_hours_week_adolescent if adolescent else level.min_hours_week_adult
+    minimum_minutes, _days = level_minimums(level, plan.episode.program.population)
     return hours_warning(
         counted_minutes(snapshot.get("services", [])),
         level=f"{level.code} {level.name}",
-        minimum_hours=float(minimum),
+        minimum_hours=minimum_minutes / 60,
         maximum_hours=float(level.max_hours_week) if level.max_hours_week is not None else None,
     )
 
@@ -180,17 +189,20 @@ def revision_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_GET
 def pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The current signed revision (or ``?revision=n``) as one PDF document; the export is audited."""
+    """The current signed revision (or ``?revision=n``) as one PDF document; the export is audited.
+
+    A named revision must exist and be signed (else 404, never the draft in its place); the live plan is
+    read only when there is no signed revision to print."""
     user, plan = _plan(request, pk, write=False)
-    page = plan_page(plan)
+    revisions = signed_revisions(plan)
     wanted = request.GET.get("revision", "")
-    revision = page.current
     if wanted:
-        # A named revision must exist and be signed: never the draft in its place (as revision_view).
-        revision = next((r for r in page.revisions if str(r.number) == wanted and r.is_signed), None)
+        revision = next((r for r in revisions if str(r.number) == wanted), None)
         if revision is None:
             raise Http404("No such signed revision")
-    snapshot = revision.snapshot if revision is not None else page.live
+    else:
+        revision = next((r for r in revisions if r.status == RevisionStatus.CURRENT), None)
+    snapshot = revision.snapshot if revision is not None else build_snapshot(plan)
     record(
         action=AuditAction.EXPORT,
         actor=user,
@@ -204,7 +216,7 @@ def pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
         "episode": plan.episode,
         "revision": revision,
         "snap": snapshot,
-        "review": page.review,
+        "review": review_for(plan),
         "printed_at": timezone.now(),
     }
     filename = f"treatment-plan-{plan.participant.record_number}-r{revision.number if revision else 'draft'}.pdf"

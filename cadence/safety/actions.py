@@ -23,9 +23,8 @@ from cadence.programs.models import Site
 
 from . import notify
 from .conf import ack_minutes
-from .escalation import schedule_sweep
+from .escalation import AUTOMATIC, schedule_sweep
 from .models import (
-    ESCALATING_SEVERITIES,
     AssessmentKind,
     CrisisEvent,
     CrisisEventChange,
@@ -40,9 +39,8 @@ from .models import (
     Severity,
     ShiftRole,
 )
-from .rules import SafetyError, ack_deadline, flag_for_alert
+from .rules import ESCALATING, SafetyError, ack_deadline, flag_for_alert
 
-AUTOMATIC = "Cadence (automatic)"
 log = logging.getLogger(__name__)
 
 
@@ -216,7 +214,7 @@ def raise_crisis_event(
         at=at,
     )
     notify.tell_primary_clinician(event=event, at=at)
-    if severity in ESCALATING_SEVERITIES:
+    if severity in ESCALATING:
         deadline = ack_deadline(at, ack_minutes())
         transaction.on_commit(lambda: schedule_sweep(run_after=deadline))
     return event

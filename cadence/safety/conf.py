@@ -1,7 +1,7 @@
 """Settings of the safety app, read from Django settings with these defaults.
 
 CADENCE_CRISIS_ACK_MINUTES         a high or critical crisis event not acknowledged within this many minutes
-                                   escalates to the on-call clinician (15)
+                                   escalates to the on-call clinician (its default lives in settings.py only)
 CADENCE_CRISIS_ESCALATION_MINUTES  then, still unacknowledged this many minutes later, to the program
                                    director(s) (default: the same as the acknowledgement period)
 CADENCE_CRISIS_EMAIL               send e-mail with each notification (on); e-mails never hold clinical details
@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .rules import DEFAULT_ACK_MINUTES
-
 
 def ack_minutes() -> int:
-    return int(getattr(settings, "CADENCE_CRISIS_ACK_MINUTES", DEFAULT_ACK_MINUTES))
+    return int(settings.CADENCE_CRISIS_ACK_MINUTES)
 
 
 def step_minutes() -> int:

@@ -26,6 +26,7 @@ from cadence.participants.models import Episode, EpisodeStatus
 from cadence.programs.demo import DEMO_ORG_SLUG
 from cadence.programs.models import Site
 
+from .conf import ack_minutes
 from .models import (
     AssessmentKind,
     CrisisEvent,
@@ -42,6 +43,7 @@ from .models import (
     Severity,
     ShiftRole,
 )
+from .rules import ack_deadline
 
 SHIFT_START = dt.time(8)
 DEMO_PORTAL_USERNAME = "participant"
@@ -203,16 +205,17 @@ def seed_safety(
         CrisisEvent.objects.bulk_create(events)
         changes = [change for event in events for change in _history(event)]
         CrisisEventChange.objects.bulk_create(changes)
+        limit = ack_minutes()  # events acknowledged after the deadline were escalated at it
         escalations = [
             Escalation(
                 event=event,
                 step=1,
                 recipient=event.acknowledged_by,
                 outcome=EscalationOutcome.NOTIFIED,
-                at=event.raised_at + dt.timedelta(minutes=15),
+                at=ack_deadline(event.raised_at, limit),
             )
             for event in events
-            if event.acknowledged_at is not None and event.acknowledged_at - event.raised_at > dt.timedelta(minutes=15)
+            if event.acknowledged_at is not None and event.acknowledged_at > ack_deadline(event.raised_at, limit)
         ]
         Escalation.objects.bulk_create(escalations)
         summary.events = len(events)

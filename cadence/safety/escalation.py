@@ -24,7 +24,6 @@ from cadence.audit.models import AuditAction
 from . import queries
 from .conf import ack_minutes, step_minutes
 from .models import (
-    ESCALATING_SEVERITIES,
     CrisisEvent,
     Escalation,
     EscalationOutcome,
@@ -32,9 +31,10 @@ from .models import (
     ShiftRole,
 )
 from .notify import has_access, notify
-from .rules import LAST_STEP, EventClock, due_step, step_due_at
+from .rules import ESCALATING, LAST_STEP, EventClock, due_step, step_due_at
 
 log = logging.getLogger(__name__)
+#: The audit trail's actor for what Cadence does by itself (escalations, flags raised by an alert).
 AUTOMATIC = "Cadence (automatic)"
 
 
@@ -150,7 +150,7 @@ def run_due_escalations(*, at: dt.datetime) -> int:
     """The sweep: run every due escalation step at ``at``; returns how many steps ran."""
     oldest_due = at - dt.timedelta(minutes=ack_minutes())
     candidates = CrisisEvent.objects.filter(
-        status=EventStatus.RAISED, severity__in=ESCALATING_SEVERITIES, raised_at__lte=oldest_due
+        status=EventStatus.RAISED, severity__in=ESCALATING, raised_at__lte=oldest_due
     ).order_by("raised_at", "pk")
     total = 0
     for event in candidates:

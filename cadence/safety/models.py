@@ -21,10 +21,6 @@ class Severity(models.TextChoices):
     CRITICAL = "critical", "Critical"
 
 
-#: Severities whose crisis events escalate when nobody acknowledges them in time.
-ESCALATING_SEVERITIES = frozenset({Severity.HIGH.value, Severity.CRITICAL.value})
-
-
 class FlagKind(models.TextChoices):
     SUICIDE_RISK = "suicide_risk", "Suicide risk"
     OVERDOSE_RISK = "overdose_risk", "Overdose risk"

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cadence.accounts.models import Role, User
-from cadence.participants.models import Participant
-from cadence.portal.views import LANGUAGE_KEY
-from cadence.portal.wording import language_of, words
+from cadence.portal.views import _portal  # every portal page resolves the signed-in participant the same way
+from cadence.portal.wording import words
+from cadence.safetyplans.display import tel_target
 from cadence.safetyplans.queries import current_plan_for
 
 from .actions import raise_crisis_event
@@ -27,29 +25,14 @@ PLAN_TEMPLATE = "safetyplans/_portal_plan.html"
 HELP_SUMMARY = 'The participant pressed "I need help now" in the portal.'
 
 
-def _participant(request: HttpRequest) -> tuple[User, Participant, str]:
-    """The signed-in participant's login, record and language; 403 for anyone else."""
-    user = request.user
-    if not isinstance(user, User) or user.role != Role.PARTICIPANT or not user.is_active:
-        raise PermissionDenied("The portal is for participants.")
-    participant = Participant.objects.filter(portal_user=user).first()
-    if participant is None:
-        raise PermissionDenied("This login is not linked to a participant.")
-    return user, participant, language_of(request.session.get(LANGUAGE_KEY), participant.language)
-
-
 def _page(request: HttpRequest, template: str, lang: str, **context: Any) -> HttpResponse:
     return render(request, template, {"lang": lang, "t": words(lang), "h": help_words(lang), **context})
 
 
-def _tel(phone: str) -> str:
-    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-
-
 @require_GET
 def help_view(request: HttpRequest) -> HttpResponse:
-    _user, participant, lang = _participant(request)
-    contacts = [(c, _tel(c.phone)) for c in participant.emergency_contacts.all()]
+    _user, participant, lang = _portal(request)
+    contacts = [(c, tel_target(c.phone)) for c in participant.emergency_contacts.all()]
     plan = current_plan_for(participant)
     return _page(request, "safety/portal_help.html", lang, contacts=contacts, plan=plan, plan_template=PLAN_TEMPLATE)
 
@@ -57,7 +40,7 @@ def help_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tell_view(request: HttpRequest) -> HttpResponse:
     """POST from the help page asks for confirmation; POST with ``confirm=yes`` raises the event."""
-    user, participant, lang = _participant(request)
+    user, participant, lang = _portal(request)
     if request.method == "GET":
         return redirect("safety_portal:help")
     if request.POST.get("confirm") != "yes":
@@ -76,7 +59,7 @@ def tell_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sent_view(request: HttpRequest) -> HttpResponse:
     """What happens next, and whether the care team has acknowledged the latest request."""
-    _user, participant, lang = _participant(request)
+    _user, participant, lang = _portal(request)
     latest = (
         CrisisEvent.objects.filter(participant=participant, source=CrisisSource.PARTICIPANT)
         .order_by("-raised_at", "-pk")

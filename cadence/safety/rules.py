@@ -5,9 +5,9 @@ event escalates, and the percentiles of the response-time report.
   consecutive check-ins and an unexpected positive drug screen raise a relapse flag; reliable deterioration
   raises none (the clinician sees it as an alert). A high or critical flag also raises a crisis event.
 - ``due_step``: a high or critical event still "raised" (nobody acknowledged it) at its deadline
-  (``raised_at`` + ``ack_minutes``, default 15) escalates to step 1 (the on-call clinician of the site);
-  ``step_minutes`` later (default: the same period) to step 2 (the program director(s)). A step runs once;
-  an acknowledged event never escalates.
+  (``raised_at`` + ``ack_minutes``: callers pass the setting ``CADENCE_CRISIS_ACK_MINUTES``) escalates to
+  step 1 (the on-call clinician of the site); ``step_minutes`` later (default: the same period) to step 2
+  (the program director(s)). A step runs once; an acknowledged event never escalates.
 - ``percentile``: linear interpolation between the closest ranks (the common spreadsheet definition).
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from cadence.core.errors import DomainError
 
-DEFAULT_ACK_MINUTES = 15
+#: Severities whose crisis events escalate when nobody acknowledges them in time (``models.Severity`` values).
 ESCALATING = frozenset({"high", "critical"})
 LAST_STEP = 2
 
@@ -70,21 +70,17 @@ class EventClock:
     steps_done: Collection[int] = ()
 
 
-def ack_deadline(raised_at: dt.datetime, ack_minutes: int = DEFAULT_ACK_MINUTES) -> dt.datetime:
+def ack_deadline(raised_at: dt.datetime, ack_minutes: int) -> dt.datetime:
     return raised_at + dt.timedelta(minutes=ack_minutes)
 
 
-def step_due_at(
-    raised_at: dt.datetime, step: int, *, ack_minutes: int = DEFAULT_ACK_MINUTES, step_minutes: int | None = None
-) -> dt.datetime:
+def step_due_at(raised_at: dt.datetime, step: int, *, ack_minutes: int, step_minutes: int | None = None) -> dt.datetime:
     """When ``step`` (1 or 2) becomes due for an event raised at ``raised_at``."""
     period = ack_minutes if step_minutes is None else step_minutes
     return ack_deadline(raised_at, ack_minutes) + dt.timedelta(minutes=period * (step - 1))
 
 
-def due_step(
-    clock: EventClock, now: dt.datetime, *, ack_minutes: int = DEFAULT_ACK_MINUTES, step_minutes: int | None = None
-) -> int | None:
+def due_step(clock: EventClock, now: dt.datetime, *, ack_minutes: int, step_minutes: int | None = None) -> int | None:
     """The escalation step to run now (1 or 2), or None: not escalating, acknowledged, not yet due, or done."""
     if clock.severity not in ESCALATING or clock.status != "raised":
         return None

@@ -26,7 +26,7 @@ from cadence.accounts.scope import visible_programs
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
 from cadence.participants.queries import audit_list, get_participant_for
-from cadence.programs.models import Site
+from cadence.scheduling.weeks import Week, parse_week
 
 from . import actions, queries
 from .conf import ack_minutes
@@ -213,14 +213,6 @@ def raise_event_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- On-call roster ------------------------------------------------------------------------------
 
 
-def _week_start(raw: str | None, today: dt.date) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(raw) if raw else today
-    except ValueError:
-        day = today
-    return day - dt.timedelta(days=day.weekday())
-
-
 @GET_POST
 def on_call_view(request: HttpRequest) -> HttpResponse:
     """A week of on-call shifts per site (site time); directors and admins add shifts here."""
@@ -232,7 +224,7 @@ def on_call_view(request: HttpRequest) -> HttpResponse:
     if site is None:
         return render(request, "safety/on_call.html", {"sites": [], "site": None})
     now = timezone.now()
-    week = _week_start(request.GET.get("week"), now.astimezone(site.zone).date())
+    week = Week(parse_week(request.GET.get("week"), today=now.astimezone(site.zone).date()), site.zone)
     form = ShiftForm(request.POST if request.method == "POST" else None, staff=queries.on_call_candidates(site))
     if request.method == "POST":
         require(user, Capability.MANAGE_ON_CALL)
@@ -245,33 +237,24 @@ def on_call_view(request: HttpRequest) -> HttpResponse:
                 form.apply_error(err)
             else:
                 messages.success(request, "On-call shift added.")
-                return redirect(f"{reverse('safety:on_call')}?site={site.pk}&week={week.isoformat()}")
-    starts = dt.datetime.combine(week, dt.time(), tzinfo=site.zone)
-    shifts = queries.shifts_between(site, starts, starts + dt.timedelta(days=7))
+                return redirect(f"{reverse('safety:on_call')}?site={site.pk}&week={week.start.isoformat()}")
+    shifts = queries.shifts_between(site, week.starts_at, week.ends_at)
+    bounds = [week.at(i, 0) for i in range(8)]  # local midnights, the next Monday's last
     days = [
-        (day, [s for s in shifts if s.starts_at < day_end(day, site) and s.ends_at > day_start(day, site)])
-        for day in (week + dt.timedelta(days=i) for i in range(7))
+        (day, [s for s in shifts if s.starts_at < bounds[i + 1] and s.ends_at > bounds[i]])
+        for i, day in enumerate(week.days)
     ]
     context = {
         "sites": sites,
         "site": site,
         "week": week,
-        "previous": week - dt.timedelta(days=7),
-        "next": week + dt.timedelta(days=7),
         "days": days,
         "now_on_call": queries.on_call_now(site, now),
         "form": form,
         "can_manage": can_manage,
     }
-    return render(request, "safety/on_call.html", context)
-
-
-def day_start(day: dt.date, site: Site) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=site.zone)
-
-
-def day_end(day: dt.date, site: Site) -> dt.datetime:
-    return day_start(day + dt.timedelta(days=1), site)
+    with timezone.override(site.zone):  # shown in the roster's site time, as its form reads times
+        return render(request, "safety/on_call.html", context)
 
 
 @require_POST

@@ -8,19 +8,15 @@ from cadence.participants.models import Participant
 
 from .display import local_day, sections
 from .models import SafetyPlanVersion, VersionStatus
-from .queries import site_of
+from .queries import site_of, zone_of
 from .rules import choose_layout
 
 
 def pdf_context(participant: Participant, version: SafetyPlanVersion) -> dict[str, Any]:
     content = version.plan_content
     site = site_of(participant)
-    zone = site.zone if site is not None else None
+    zone = zone_of(site)
     layout = choose_layout(content)
-
-    def day(moment: Any) -> Any:
-        return local_day(moment, zone) if zone is not None and moment is not None else moment
-
     return {
         "participant": participant,
         "version": version,
@@ -28,6 +24,6 @@ def pdf_context(participant: Participant, version: SafetyPlanVersion) -> dict[st
         "sections": sections(content),
         "layout": layout,
         "is_draft": version.status == VersionStatus.DRAFT,
-        "clinician_signed_on": day(version.clinician_signed_at),
-        "participant_signed_on": day(version.participant_signed_at),
+        "clinician_signed_on": local_day(version.clinician_signed_at, zone),
+        "participant_signed_on": local_day(version.participant_signed_at, zone),
     }

@@ -7,7 +7,10 @@ their read (``audit_read``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cadence.accounts.models import User
 from cadence.audit.actions import record
@@ -16,12 +19,13 @@ from cadence.participants.models import Participant
 from cadence.participants.queries import current_episode
 from cadence.programs.models import Site
 
+from .display import local_day
 from .models import EmergencyDepartment, SafetyPlanVersion, VersionStatus
 
 
 def _versions(participant: Participant) -> QuerySet[SafetyPlanVersion]:
     return SafetyPlanVersion.objects.filter(plan__participant=participant).select_related(
-        "plan", "created_by", "clinician_signed_by", "participant_signature_attested_by"
+        "plan__participant", "created_by", "clinician_signed_by", "participant_signature_attested_by"
     )
 
 
@@ -51,6 +55,18 @@ def versions_for(participant: Participant) -> list[SafetyPlanVersion]:
 def site_of(participant: Participant) -> Site | None:
     episode = current_episode(participant)
     return episode.program.site if episode is not None else None
+
+
+def zone_of(site: Site | None) -> dt.tzinfo:
+    """The zone a safety plan's days are shown in, on the PDF and on the portal alike: the participant's
+    site's (``site_of``), else the zone the page is rendered in (``cadence.core.timezones``)."""
+    return site.zone if site is not None else timezone.get_current_timezone()
+
+
+def signed_on(version: SafetyPlanVersion, site: Site | None) -> dt.date | None:
+    """The day (in ``zone_of(site)``) the version was last signed: the participant's signature, else the
+    clinician's; None while unsigned."""
+    return local_day(version.participant_signed_at or version.clinician_signed_at, zone_of(site))
 
 
 def emergency_department_of(site: Site | None) -> EmergencyDepartment | None:

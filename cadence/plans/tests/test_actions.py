@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
+from cadence.accounts.models import User
 from cadence.audit.models import AuditAction, AuditEntry
 from cadence.participants.models import Diagnosis, EpisodeStatus
 from cadence.plans import actions
@@ -295,3 +297,80 @@ def test_a_new_review_cycle_counts_once_signed(world: World) -> None:
     plan.refresh_from_db()
     due = review_for(plan)
     assert due is not None and due.due_on == dt.date(2026, 12, 10)
+
+
+REMOVALS = {  # kind: the audit summary of its removal from build_plan's plan
+    "problem": "Removed problem 1",
+    "goal": "Removed goal 1",
+    "objective": "Removed objective 1.1",
+    "intervention": "Removed intervention of goal 1",
+    "service": "Removed Process group",
+}
+
+
+def _row(kind: str, plan: TreatmentPlan) -> Any:
+    goal = Goal.objects.get(plan=plan)
+    rows = {
+        "problem": lambda: goal.problem,
+        "goal": lambda: goal,
+        "objective": lambda: goal.objectives.get(),
+        "intervention": lambda: goal.interventions.get(),
+        "service": lambda: plan.services.get(),
+    }
+    return rows[kind]()
+
+
+def _remove(kind: str, row: Any, by: User) -> Any:
+    remove = {
+        "problem": lambda: actions.remove_problem(problem=row, by=by, at=LATER),
+        "goal": lambda: actions.remove_goal(goal=row, by=by, at=LATER),
+        "objective": lambda: actions.remove_objective(objective=row, by=by, at=LATER),
+        "intervention": lambda: actions.remove_intervention(intervention=row, by=by, at=LATER),
+        "service": lambda: actions.remove_service(service=row, by=by, at=LATER),
+    }
+    return remove[kind]()
+
+
+@pytest.mark.parametrize("kind", list(REMOVALS))
+def test_each_removal_keeps_the_row_opens_a_draft_and_audits_in_its_own_words(kind: str, world: World) -> None:
+    plan = build_plan(world)
+    row = _remove(kind, _row(kind, plan), world.clinician_a)
+    row.refresh_from_db()
+    assert row.removed_at == LATER
+    assert plan.revisions.get(status=RevisionStatus.DRAFT).number == 2
+    entry = AuditEntry.objects.filter(object_id=str(row.pk), summary__startswith="Removed").get()
+    assert entry.summary == REMOVALS[kind] and entry.action == AuditAction.UPDATE
+    assert entry.participant_id == plan.participant_id and entry.changes["plan"] == plan.pk
+    with pytest.raises(PlanError, match="was removed from the plan"):
+        _remove(kind, row, world.clinician_a)
+
+
+@pytest.mark.parametrize("kind", list(REMOVALS))
+def test_removals_are_refused_to_a_reader_and_on_a_closed_plan_and_change_nothing(kind: str, world: World) -> None:
+    plan = build_plan(world)
+    with pytest.raises(PlanError, match="Only clinical staff"):
+        _remove(kind, _row(kind, plan), world.frontdesk)
+    actions.close_plan(plan=plan, by=world.clinician_a, at=LATER)
+    plan.refresh_from_db()
+    with pytest.raises(PlanError, match="closed"):
+        _remove(kind, _row(kind, plan), world.clinician_a)
+    assert _row(kind, plan).removed_at is None
+    assert not plan.revisions.filter(status=RevisionStatus.DRAFT).exists()
+    assert not AuditEntry.objects.filter(summary__startswith="Removed").exists()
+
+
+def test_removing_a_problem_takes_its_goals_objectives_and_interventions_along(world: World) -> None:
+    plan = build_plan(world)
+    goal = Goal.objects.get(plan=plan)
+    actions.remove_problem(problem=goal.problem, by=world.clinician_a, at=LATER)
+    assert Goal.objects.get(pk=goal.pk).removed_at == LATER
+    assert {o.removed_at for o in goal.objectives.all()} == {LATER}
+    assert {i.removed_at for i in goal.interventions.all()} == {LATER}
+
+
+def test_removing_an_objective_keeps_its_interventions_on_the_goal(world: World) -> None:
+    plan = build_plan(world)
+    goal = Goal.objects.get(plan=plan)
+    actions.remove_objective(objective=goal.objectives.get(), by=world.clinician_a, at=LATER)
+    intervention = goal.interventions.get()
+    assert intervention.removed_at is None and intervention.objective_id is None

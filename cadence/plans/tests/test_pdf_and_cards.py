@@ -14,11 +14,11 @@ from pypdf import PdfReader
 
 from cadence.accounts.models import User
 from cadence.audit.models import AuditAction, AuditEntry
-from cadence.core.cards import cards_for, chart_panels_for
+from cadence.core.cards import Card, cards_for, chart_panels_for
 from cadence.core.pdf import PART2_NOTICE
 from cadence.participants.models import LevelOfCareChange
-from cadence.plans import actions
-from cadence.plans.cards import plan_reviews_card
+from cadence.plans import actions, views
+from cadence.plans.cards import panel_goals, plan_goals_panel, plan_reviews_card
 from cadence.plans.models import PlanRevision, TreatmentPlan
 from cadence.testing.factories import level
 from cadence.testing.personas import NOW, World
@@ -185,3 +185,99 @@ def test_reviews_card_due_soon_window_uses_the_sites_day(world: World) -> None:
     assert plan_reviews_card(world.clinician_a, soon) is None
     card = plan_reviews_card(world.clinician_a, soon + dt.timedelta(hours=2))  # 01:00 on 16 Dec: 7 days
     assert card is not None and not card.context["rows"][0].overdue
+
+
+def test_pdf_of_a_signed_revision_never_builds_the_live_plan(
+    world: World, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = build_plan(world)
+    actions.edit_goal(goal=plan.goals.get(), text="I want to be a present parent", by=world.clinician_a, at=NOW)
+    built: list[int] = []
+    real = views.build_snapshot
+    monkeypatch.setattr(views, "build_snapshot", lambda p: built.append(p.pk) or real(p))
+    client = client_for(world.clinician_a)
+    for url in (f"/plans/{plan.pk}/pdf/", f"/plans/{plan.pk}/pdf/?revision=1"):
+        text = " ".join(pdf_text(client.get(url).content).split())
+        assert "I want to stay sober for my kids" in text and "present parent" not in text
+    assert built == []
+    unsigned = build_plan(world, sign=False)
+    text = " ".join(pdf_text(client.get(f"/plans/{unsigned.pk}/pdf/").content).split())
+    assert "UNSIGNED DRAFT" in text and built == [unsigned.pk]  # the draft is what is printed
+
+
+def goals_panel(world: World, plan: TreatmentPlan) -> Card:
+    card = plan_goals_panel(world.clinician_a, plan.participant, NOW)
+    assert card is not None
+    return card
+
+
+@override_settings(CADENCE_CHART_PANELS=PANELS)
+def test_chart_panel_shows_the_signed_wording_and_notes_unsigned_changes(world: World, client_for: ClientFor) -> None:
+    plan = build_plan(world)
+    actions.edit_goal(goal=plan.goals.get(), text="I want to be a present parent", by=world.clinician_a, at=NOW)
+    card = goals_panel(world, plan)
+    assert [g.text for g in card.context["goals"]] == ["I want to stay sober for my kids"]
+    assert card.context["unsigned_changes"] == 1
+    page = client_for(world.clinician_a).get(f"/participants/{plan.participant_id}/").content.decode()
+    assert "I want to stay sober for my kids" in page and "present parent" not in page
+    assert "Revision 1 signed" in page and "1 change since revision 1 is not signed yet" in page
+
+    actions.sign_as_clinician(plan=plan, by=world.clinician_a, at=NOW)
+    card = goals_panel(world, plan)
+    assert [g.text for g in card.context["goals"]] == ["I want to be a present parent"]
+    assert card.context["unsigned_changes"] == 0
+    page = client_for(world.clinician_a).get(f"/participants/{plan.participant_id}/").content.decode()
+    assert "Revision 2 signed" in page and "not signed yet" not in page
+
+
+def test_chart_panel_keeps_a_signed_objective_until_its_removal_is_signed(world: World) -> None:
+    plan = build_plan(world)
+    goal = plan.goals.get()
+    objective = goal.objectives.get()
+    actions.add_objective(
+        goal=goal, text="Call my sponsor weekly", target_on=dt.date(2027, 1, 15), by=world.clinician_a, at=NOW
+    )
+    actions.remove_objective(objective=objective, by=world.clinician_a, at=NOW)
+    card = goals_panel(world, plan)
+    steps = card.context["goals"][0].objectives
+    assert [(o.text, o.status, o.target_on) for o in steps] == [
+        ("Attend 3 groups a week", "Not started", dt.date(2026, 12, 1))
+    ]
+    assert card.context["unsigned_changes"] == 2
+    actions.sign_as_clinician(plan=plan, by=world.clinician_a, at=NOW)
+    steps = goals_panel(world, plan).context["goals"][0].objectives
+    assert [o.text for o in steps] == ["Call my sponsor weekly"]
+
+
+@override_settings(CADENCE_CHART_PANELS=PANELS)
+def test_chart_panel_of_a_plan_never_signed_marks_its_goals_as_draft(world: World, client_for: ClientFor) -> None:
+    plan = build_plan(world, sign=False)
+    removed = actions.add_goal(problem=plan.problems.get(), text="Sleep better", by=world.clinician_a, at=NOW)
+    actions.remove_goal(goal=removed, by=world.clinician_a, at=NOW)
+    card = goals_panel(world, plan)
+    assert card.context["current"] is None and [g.text for g in card.context["goals"]] == [
+        "I want to stay sober for my kids"
+    ]
+    page = client_for(world.clinician_a).get(f"/participants/{plan.participant_id}/").content.decode()
+    assert "Not signed yet" in page and "Draft goals, not a signed plan" in page and "Revision 1 signed" not in page
+
+
+def test_panel_goals_lists_a_snapshots_goals_in_number_order_with_status_labels() -> None:
+    snapshot = {
+        "problems": [
+            {"goals": [{"number": 3, "text": "Third", "objectives": []}]},
+            {
+                "goals": [
+                    {
+                        "number": 1,
+                        "text": "First",
+                        "objectives": [{"text": "Walk daily", "status": "in_progress", "target_on": "2027-01-31"}],
+                    }
+                ]
+            },
+        ]
+    }
+    goals = panel_goals(snapshot)
+    assert [(g.number, g.text) for g in goals] == [(1, "First"), (3, "Third")]
+    assert goals[0].objectives[0].status == "In progress" and goals[0].objectives[0].target_on == dt.date(2027, 1, 31)
+    assert panel_goals({}) == []

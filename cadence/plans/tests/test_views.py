@@ -234,3 +234,26 @@ def test_changing_the_review_cycle_of_a_closed_plan_explains_instead_of_failing(
     plan.refresh_from_db()
     assert plan.review_days != 14
     assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_plan_page_measures_hours_against_the_minimum_of_the_programs_population(
+    world: World, client_for: ClientFor
+) -> None:
+    """The plan prescribes 4.5 h a week; an adolescent program is held to the level's adolescent minimum."""
+    from decimal import Decimal
+
+    from cadence.programs.models import Population
+
+    plan = build_plan(world)
+    level = plan.episode.level_of_care
+    assert level is not None
+    level.min_hours_week_adult, level.min_hours_week_adolescent = Decimal("9"), Decimal("4.5")
+    level.save(update_fields=["min_hours_week_adult", "min_hours_week_adolescent"])
+    client = client_for(world.clinician_a)
+    assert "expects at least 9 h" in client.get(f"/plans/{plan.pk}/").content.decode()
+    world.iop_a.population = Population.ADOLESCENT
+    world.iop_a.save(update_fields=["population"])
+    assert "expects at least" not in client.get(f"/plans/{plan.pk}/").content.decode()  # 4.5 h is enough
+    level.min_hours_week_adolescent = Decimal("5.5")
+    level.save(update_fields=["min_hours_week_adolescent"])
+    assert "expects at least 5.5 h" in client.get(f"/plans/{plan.pk}/").content.decode()

@@ -29,6 +29,21 @@ def test_the_help_page_shows_crisis_lines_and_the_participants_own_contacts(
     assert 'class="help-now"' not in page  # the page itself is the help
 
 
+def test_contact_phones_become_tel_links_as_on_the_safety_plan(
+    episode_a: Episode, portal_user: User, client_for: ClientFor
+) -> None:
+    """The help page and the safety plan turn a phone into a ``tel:`` target the same way: the digits, with
+    a leading + kept and any other + dropped; a phone without digits is shown without a link."""
+    participant = episode_a.participant
+    EmergencyContact.objects.create(participant=participant, name="Ana Rivera", phone="+1 (555) 010-0177")
+    EmergencyContact.objects.create(participant=participant, name="Ben Rivera", phone="555 010 0188 +2")
+    EmergencyContact.objects.create(participant=participant, name="Cal Rivera", phone="ask the front desk")
+    page = client_for(portal_user).get("/me/help/").content.decode()
+    assert 'href="tel:+15550100177"' in page
+    assert 'href="tel:55501001882"' in page
+    assert "ask the front desk" in page and 'href="tel:"' not in page
+
+
 def test_every_portal_page_has_the_help_button_and_home_links_the_safety_plan(
     portal_user: User, client_for: ClientFor
 ) -> None:

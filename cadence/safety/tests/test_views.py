@@ -174,6 +174,34 @@ def test_the_dashboard_card_lists_unacknowledged_events_in_scope(
 # --- On-call and report --------------------------------------------------------------------------
 
 
+def test_the_roster_week_runs_monday_to_sunday_in_site_time_across_a_clock_change(
+    world: World, client_for: ClientFor, frozen: Any
+) -> None:
+    """New York leaves daylight time on Sunday 1 Nov 2026: that week is 169 hours long, and a shift from
+    23:00 that Sunday to 01:00 on Monday shows on the Sunday of its week and the Monday of the next."""
+    shift = actions.add_on_call_shift(
+        site=world.site_a,
+        staff=world.clinician_a,
+        starts_at=dt.datetime(2026, 11, 2, 4, 0, tzinfo=dt.UTC),  # Sun 1 Nov 23:00 EST
+        ends_at=dt.datetime(2026, 11, 2, 6, 0, tzinfo=dt.UTC),  # Mon 2 Nov 01:00 EST
+        by=world.director,
+        at=NOW,
+    )
+    client = client_for(world.director)
+    response = client.get(f"/safety/on-call/?site={world.site_a.pk}&week=2026-10-29")  # a Thursday
+    week = response.context["week"]
+    assert week.start == dt.date(2026, 10, 26) and week.ends_at - week.starts_at == dt.timedelta(hours=169)
+    days = response.context["days"]
+    assert [day for day, _ in days][-1] == dt.date(2026, 11, 1)
+    assert [[s.pk for s in shifts] for _, shifts in days] == [[], [], [], [], [], [], [shift.pk]]
+    page = response.content.decode()
+    assert "week=2026-10-19" in page and "week=2026-11-02" in page
+    after = client.get(f"/safety/on-call/?site={world.site_a.pk}&week=2026-11-02").context["days"]
+    assert [[s.pk for s in shifts] for _, shifts in after] == [[shift.pk], [], [], [], [], [], []]
+    bad = client.get(f"/safety/on-call/?site={world.site_a.pk}&week=next-tuesday")
+    assert bad.status_code == 200 and bad.context["week"].start == dt.date(2026, 11, 23)  # NOW's week
+
+
 def test_a_director_adds_a_shift_in_site_time_and_everyone_sees_the_roster(
     world: World, client_for: ClientFor, frozen: Any
 ) -> None:
@@ -226,3 +254,21 @@ def test_notifications_show_on_the_dashboard_and_are_read_when_the_event_is_open
     client.get(f"/safety/events/{event.pk}/")
     assert 'data-card="safety-notifications"' not in client.get("/").content.decode()
     assert "A participant at Northside needs a response" in client.get("/safety/notifications/").content.decode()
+
+
+def test_the_roster_shows_shift_times_in_the_rosters_site_zone_not_the_viewers(
+    world: World, client_for: ClientFor, frozen: Any
+) -> None:
+    """The administrator's pages are in Chicago time (Lakeside, their organization's first site by name);
+    Northside's roster is in New York time, where its form's times are read too."""
+    actions.add_on_call_shift(
+        site=world.site_a,
+        staff=world.clinician_a,
+        starts_at=dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC),  # 08:00 in New York, 07:00 in Chicago
+        ends_at=dt.datetime(2026, 11, 24, 13, 0, tzinfo=dt.UTC),
+        by=world.admin,
+        at=NOW,
+    )
+    page = client_for(world.admin).get(f"/safety/on-call/?site={world.site_a.pk}").content.decode()
+    assert "Mon 08:00–Tue 08:00" in page and "07:00" not in page
+    assert "until Tue 24 Nov 08:00" in page  # on call now

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +12,7 @@ from cadence.portal.wording import language_of, short_date
 from ..display import SectionView, sections
 from ..display import tel_target as _tel_target
 from ..models import SafetyPlanVersion
+from ..queries import signed_on, site_of
 from ..wording import words
 
 register = template.Library()
@@ -32,11 +32,8 @@ def safety_plan_view(plan: SafetyPlanVersion | None, lang: str | None = "en") ->
         return None
     language = language_of(lang)
     t = words(language)
-    signed = plan.participant_signed_at or plan.clinician_signed_at
-    signed_line = ""
-    if signed is not None:
-        day = signed.astimezone(dt.UTC).date()
-        signed_line = t["signed_on"].format(day=short_date(day, language), number=plan.number)
+    day = signed_on(plan, site_of(plan.plan.participant))  # the site's day, as on the PDF
+    signed_line = t["signed_on"].format(day=short_date(day, language), number=plan.number) if day else ""
     return PlanView(plan, sections(plan.plan_content, language), signed_line, t)
 
 

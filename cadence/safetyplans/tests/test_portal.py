@@ -3,15 +3,19 @@ the "Sign my safety plan" step, Spanish, and audited reads."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from cadence.accounts.models import User
 from cadence.audit.models import AuditEntry
 from cadence.participants.models import EmergencyContact
+from cadence.portal.wording import short_date
 from cadence.safetyplans import actions
+from cadence.safetyplans.pdf import pdf_context
 from cadence.safetyplans.rules import Item
 from cadence.testing.personas import NOW, World
 
@@ -105,3 +109,16 @@ def test_reading_the_version_to_sign_is_audited(world: World, client_for: Client
     entry = AuditEntry.objects.filter(actor=login).order_by("-id").first()
     assert entry is not None
     assert (entry.action, entry.object_id, entry.participant_id) == ("view", str(version.pk), participant.pk)
+
+
+def test_the_signed_on_day_is_the_sites_day_as_on_the_pdf(world: World, client_for: ClientFor) -> None:
+    """Signed at 03:00 UTC on 24 Nov, which is still 23 Nov (22:00) in New York, the site's zone."""
+    participant = person(world).participant
+    late_evening = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
+    version = signed(world, participant, at=late_evening)
+    assert pdf_context(participant, version)["participant_signed_on"] == dt.date(2026, 11, 23)
+    html = client_for(portal_login(participant)).get("/me/safety-plan/").content.decode()
+    assert f"Signed {short_date(dt.date(2026, 11, 23), 'en')} · version {version.number}" in html
+    assert short_date(dt.date(2026, 11, 24), "en") not in html
+    outside_a_request = render_to_string("safetyplans/_portal_plan.html", {"plan": version, "lang": "en"})
+    assert f"Signed {short_date(dt.date(2026, 11, 23), 'en')}" in outside_a_request
