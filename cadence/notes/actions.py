@@ -301,17 +301,17 @@ def start_group_note(*, session: Session, by: User, at: dt.datetime, template: N
     return note
 
 
-def roster_changes(note: GroupNote) -> tuple[list[int], list[int], list[int]]:
-    """What ``sync_group_roster`` would change, without changing it: participant ids (newly present,
-    no longer present, present again). Empty for a signed note."""
+def pending_roster_changes(note: GroupNote) -> rules.RosterChanges:
+    """What ``sync_group_roster`` would change, without changing it (``rules.roster_changes`` on the
+    note's attendance and sections, read here). Nothing for a signed note."""
     if note.is_locked:
-        return [], [], []
-    present = attended_ids(note.session)
+        return rules.RosterChanges()
     rows = dict(GroupNoteMember.objects.filter(group_note=note).values_list("participant_id", "on_roster"))
-    added = sorted(present - set(rows))
-    off = sorted(pid for pid, on in rows.items() if on and pid not in present)
-    back = sorted(pid for pid, on in rows.items() if not on and pid in present)
-    return added, off, back
+    return rules.roster_changes(
+        attended_ids(note.session),
+        [pid for pid, on in rows.items() if on],
+        [pid for pid, on in rows.items() if not on],
+    )
 
 
 @transaction.atomic
@@ -330,9 +330,10 @@ def sync_group_roster(*, note: GroupNote, by: User, at: dt.datetime) -> tuple[li
     ever deleted). Returns (added, marked off) participant ids; a signed note is left as signed."""
     if note.is_locked:
         return [], []
-    added, off, back = roster_changes(note)
-    if not (added or off or back):
+    changes = pending_roster_changes(note)
+    if not changes:
         return [], []
+    added, off, back = list(changes.added), list(changes.off), list(changes.back)
     goals = current_goals(added)
     GroupNoteMember.objects.bulk_create(
         [

@@ -202,14 +202,6 @@ def _writer(request: HttpRequest) -> User:
     return user
 
 
-def _note(user: User, kind: str, pk: int) -> ProgressNote | GroupNote:
-    if kind == "progress":
-        return queries.get_progress_note_for(user, pk, audit=False)
-    if kind == "group":
-        return queries.get_group_note_for(user, pk, audit=False)
-    raise Http404("Unknown kind of note")
-
-
 def _out(note: ProgressNote | GroupNote) -> dict[str, Any]:
     if isinstance(note, ProgressNote):
         return _progress_out(note)
@@ -343,7 +335,7 @@ def update_member_section(request: HttpRequest, note_id: int, participant_id: in
 @router.post("/{kind}/{note_id}/sign", response={200: dict[str, Any]}, summary="Sign a note (progress or group)")
 def sign(request: HttpRequest, kind: str, note_id: int, payload: SignIn) -> dict[str, Any]:
     user = _writer(request)
-    note = _note(user, kind, note_id)
+    note = queries.get_note_for(user, kind, note_id)
     if isinstance(note, GroupNote):
         note = actions.sign_group_note(note=note, by=user, at=timezone.now(), confirm_leaks=payload.confirm_leaks)
     else:
@@ -354,21 +346,23 @@ def sign(request: HttpRequest, kind: str, note_id: int, payload: SignIn) -> dict
 @router.post("/{kind}/{note_id}/cosign", response={200: dict[str, Any]}, summary="Co-sign a supervisee's note")
 def cosign(request: HttpRequest, kind: str, note_id: int) -> dict[str, Any]:
     user = staff_user(request)
-    note = actions.cosign_note(note=_note(user, kind, note_id), by=user, at=timezone.now())
+    note = actions.cosign_note(note=queries.get_note_for(user, kind, note_id), by=user, at=timezone.now())
     return {"id": note.pk, "kind": kind, "status": note.status, "cosigned_at": note.cosigned_at}
 
 
 @router.post("/{kind}/{note_id}/return", response={200: dict[str, Any]}, summary="Return a note with a comment")
 def return_to_author(request: HttpRequest, kind: str, note_id: int, payload: ReturnIn) -> dict[str, Any]:
     user = staff_user(request)
-    note = actions.return_note(note=_note(user, kind, note_id), by=user, at=timezone.now(), comment=payload.comment)
+    note = actions.return_note(
+        note=queries.get_note_for(user, kind, note_id), by=user, at=timezone.now(), comment=payload.comment
+    )
     return {"id": note.pk, "kind": kind, "status": note.status, "return_comment": note.return_comment}
 
 
 @router.post("/{kind}/{note_id}/addenda", response={201: AddendumOut}, summary="Add an addendum to a signed note")
 def add_addendum(request: HttpRequest, kind: str, note_id: int, payload: AddendumIn) -> Status[dict[str, Any]]:
     user = _writer(request)
-    note = _note(user, kind, note_id)
+    note = queries.get_note_for(user, kind, note_id)
     member = None
     if payload.participant_id is not None:
         member = GroupNoteMember.objects.filter(group_note_id=note.pk, participant_id=payload.participant_id).first()

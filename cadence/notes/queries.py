@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.http import Http404
 
 from cadence.accounts.models import Role, User
 from cadence.accounts.permissions import Capability, has_capability, require
@@ -129,6 +130,17 @@ def get_group_note_for(user: User, pk: int, *, audit: bool = True) -> GroupNote:
         ids = list(GroupNoteMember.objects.filter(group_note=note).values_list("participant_id", flat=True))
         audit_note_read(user, note, participant_id=None, purpose=f"Read group note {pk}", participants=ids)
     return note
+
+
+def get_note_for(user: User, kind: str, pk: int, *, audit: bool = False) -> ProgressNote | GroupNote:
+    """A progress note (``kind`` "progress") or a whole group note ("group") through its access check;
+    any other kind is a 404. Not audited by default: the actions that sign, co-sign, return or add to a
+    note audit themselves, and fetching it for them is not a disclosure."""
+    if kind == "progress":
+        return get_progress_note_for(user, pk, audit=audit)
+    if kind == "group":
+        return get_group_note_for(user, pk, audit=audit)
+    raise Http404("Unknown kind of note")
 
 
 def get_member_section_for(
@@ -323,17 +335,26 @@ def notes_to_sign(user: User, now: dt.datetime, *, limit: int = 20) -> list[ToSi
     """The user's unsigned notes past the deadline (session end + CADENCE_NOTE_SIGN_HOURS), and the
     sessions they ran in the last days with a present participant and no note yet; oldest first."""
     hours = conf.sign_hours()
-    due_before = now - dt.timedelta(hours=hours)
     since = now - dt.timedelta(days=conf.card_lookback_days())
     found: list[ToSign] = []
+
+    def row(session: Session, note: ProgressNote | GroupNote | None, participant: Participant | None) -> ToSign:
+        status = note.status if note is not None else None
+        overdue = rules.is_overdue(status=status, session_ends_at=session.ends_at, now=now, hours=hours)
+        return ToSign(session, rules.sign_deadline(session.ends_at, hours), overdue, note, participant)
+
     session_rel = [f"session__{r}" for r in ("service_type", "program__site")]
-    unsigned = {"author": user, "status__in": EDITABLE_STATUSES, "session__ends_at__lte": due_before}
+    # The database side of rules.is_overdue: unsigned, and the session ended by the cut-off.
+    unsigned = {
+        "author": user,
+        "status__in": EDITABLE_STATUSES,
+        "session__ends_at__lte": rules.overdue_cutoff(now, hours),
+    }
     progress = ProgressNote.objects.filter(**unsigned).select_related("participant", *session_rel)
     for note in progress.order_by("session__ends_at")[:limit]:
-        deadline = rules.sign_deadline(note.session.ends_at, hours)
-        found.append(ToSign(note.session, deadline, True, note, note.participant))
+        found.append(row(note.session, note, note.participant))
     for group in GroupNote.objects.filter(**unsigned).select_related(*session_rel).order_by("session__ends_at")[:limit]:
-        found.append(ToSign(group.session, rules.sign_deadline(group.session.ends_at, hours), True, group))
+        found.append(row(group.session, group, None))
     ran = Session.objects.filter(
         facilitator=user, status=SessionStatus.SCHEDULED, ends_at__gte=since, ends_at__lte=now
     ).select_related("service_type", "program__site")
@@ -344,8 +365,7 @@ def notes_to_sign(user: User, now: dt.datetime, *, limit: int = 20) -> list[ToSi
         .order_by("ends_at")[:limit]
     )
     for session in groups:
-        deadline = rules.sign_deadline(session.ends_at, hours)
-        found.append(ToSign(session, deadline, now >= deadline))
+        found.append(row(session, None, None))
     has_note = ProgressNote.objects.filter(session=OuterRef("session"), participant=OuterRef("participant"))
     singles = (
         Attendance.objects.filter(
@@ -356,8 +376,7 @@ def notes_to_sign(user: User, now: dt.datetime, *, limit: int = 20) -> list[ToSi
         .order_by("session__ends_at")[:limit]
     )
     for mark in singles:
-        deadline = rules.sign_deadline(mark.session.ends_at, hours)
-        found.append(ToSign(mark.session, deadline, now >= deadline, None, mark.participant))
+        found.append(row(mark.session, None, mark.participant))
     found.sort(key=lambda row: row.deadline)
     return found[:limit]
 

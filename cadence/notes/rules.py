@@ -114,6 +114,34 @@ def group_problems(shared: Mapping[str, str], members: Sequence[MemberSection]) 
     return problems
 
 
+@dataclass(frozen=True)
+class RosterChanges:
+    """How a group note's sections differ from attendance (participant ids, sorted): ``added`` are
+    present without a section, ``off`` have a section on the roster but are no longer present, ``back``
+    have a section marked off the roster and are present again."""
+
+    added: tuple[int, ...] = ()
+    off: tuple[int, ...] = ()
+    back: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.off or self.back)
+
+
+def roster_changes(
+    present_ids: Iterable[int], on_roster_ids: Iterable[int], off_roster_ids: Iterable[int] = ()
+) -> RosterChanges:
+    """What bringing the sections in line with attendance would change: ``present_ids`` are the
+    participants marked present, ``on_roster_ids`` / ``off_roster_ids`` those with a section on / off
+    the roster. A section is never dropped: a member no longer present is only marked off."""
+    present, on, off = set(present_ids), set(on_roster_ids), set(off_roster_ids)
+    return RosterChanges(
+        added=tuple(sorted(present - on - off)),
+        off=tuple(sorted(on - present)),
+        back=tuple(sorted((off - on) & present)),
+    )
+
+
 # --- Name leaks ----------------------------------------------------------------------------------
 
 # Combining diacritics belong to the word they follow (case folding turns "İ" into "i" + U+0307).
@@ -198,6 +226,15 @@ def check_can_edit(*, status: str, author_id: int, actor: Actor) -> None:
         raise NoteError("note", "Only the note's author edits it; add an addendum once it is signed.")
 
 
+def may_edit(*, status: str, author_id: int, actor: Actor) -> bool:
+    """``check_can_edit`` as a yes/no (for showing the edit form)."""
+    try:
+        check_can_edit(status=status, author_id=author_id, actor=actor)
+    except NoteError:
+        return False
+    return True
+
+
 def check_can_sign(*, status: str, author_id: int, actor: Actor, problems: Sequence[str]) -> None:
     """The author signs their own draft or returned note when nothing is missing."""
     if not actor.can_write:
@@ -228,10 +265,24 @@ def check_can_cosign(*, status: str, author: Author, actor: Actor) -> None:
         raise NoteError("note", "Only the author's supervisor or a program director co-signs this note.")
 
 
+def may_cosign(*, status: str, author: Author, actor: Actor) -> bool:
+    """``check_can_cosign`` as a yes/no (for showing the co-sign and return buttons)."""
+    try:
+        check_can_cosign(status=status, author=author, actor=actor)
+    except NoteError:
+        return False
+    return True
+
+
 def check_can_return(*, status: str, author: Author, actor: Actor, comment: str) -> None:
     check_can_cosign(status=status, author=author, actor=actor)
     if not comment.strip():
         raise NoteError("comment", "Say what the author should change.")
+
+
+def may_add_addendum(*, status: str, actor: Actor) -> bool:
+    """Whether ``actor`` may add an addendum to a note in ``status`` (a writer, to a signed note)."""
+    return actor.can_write and status in LOCKED
 
 
 def check_can_add_addendum(*, status: str, actor: Actor, reason: str, text: str) -> None:
@@ -255,8 +306,14 @@ def sign_deadline(session_ends_at: dt.datetime, hours: int = DEFAULT_SIGN_HOURS)
     return session_ends_at + dt.timedelta(hours=hours)
 
 
+def overdue_cutoff(now: dt.datetime, hours: int = DEFAULT_SIGN_HOURS) -> dt.datetime:
+    """The latest session end whose note is overdue at ``now``: a session that ended at or before it
+    has passed its deadline (``sign_deadline(ends) <= now``). Queries filter ``ends_at__lte`` on it."""
+    return now - dt.timedelta(hours=hours)
+
+
 def is_overdue(*, status: str | None, session_ends_at: dt.datetime, now: dt.datetime, hours: int) -> bool:
     """An unsigned note (or a missing one: ``status`` None) past session end + ``hours``."""
     if status is not None and status in LOCKED:
         return False
-    return now >= sign_deadline(session_ends_at, hours)
+    return session_ends_at <= overdue_cutoff(now, hours)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cadence.accounts.models import User
 from cadence.accounts.request import staff_user
+from cadence.attendance.models import Attendance, AttendanceStatus
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
 from cadence.core.pdf import pdf_response
@@ -78,13 +79,14 @@ def note_url(note: ProgressNote | GroupNote) -> str:
     return reverse("notes:group", args=[note.pk])
 
 
-def _note(user: User, kind: str, pk: int) -> ProgressNote | GroupNote:
-    """The note for an action (its read is not a disclosure: no VIEW entry; the action audits itself)."""
-    if kind == "progress":
-        return queries.get_progress_note_for(user, pk, audit=False)
-    if kind == "group":
-        return queries.get_group_note_for(user, pk, audit=False)
-    raise Http404("Unknown kind of note")
+def _flags(user: User, note: ProgressNote | GroupNote) -> dict[str, bool]:
+    """What the page offers the user, decided by the rules the actions enforce."""
+    actor = actions.actor_of(user)
+    return {
+        "editable": rules.may_edit(status=note.status, author_id=note.author_id, actor=actor),
+        "can_cosign": rules.may_cosign(status=note.status, author=actions.author_of(note.author), actor=actor),
+        "can_add": rules.may_add_addendum(status=note.status, actor=actor),
+    }
 
 
 def _local(value: dt.datetime, note_session: Any) -> dt.datetime:
@@ -163,12 +165,23 @@ def _member_forms(members: list[GroupNoteMember], goals: dict[int, list[Goal]]) 
     return forms
 
 
+def _roster_changes(members: list[GroupNoteMember], marks: dict[int, Attendance]) -> rules.RosterChanges:
+    """The "attendance has changed" notice from the sections and marks the page has already loaded."""
+    return rules.roster_changes(
+        [pid for pid, mark in marks.items() if mark.status == AttendanceStatus.PRESENT],
+        [m.participant_id for m in members if m.on_roster],
+        [m.participant_id for m in members if not m.on_roster],
+    )
+
+
 def _group_context(user: User, note: GroupNote) -> dict[str, Any]:
     members = queries.members_of(note)
-    editable = not note.is_locked and note.author_id == user.pk and queries.can_write(user)
+    flags = _flags(user, note)
+    editable = flags["editable"]
     goals = actions.current_goals([m.participant_id for m in members]) if editable else {}
     leaks = actions.member_leaks(members)
     marks = queries.attendance_of(note.session)
+    changes = _roster_changes(members, marks) if editable else rules.RosterChanges()
     forms = _member_forms(members, goals) if editable else [None] * len(members)
     rows = [
         {"member": m, "form": f, "leaks": leaks.get(m.participant_id, []), "mark": marks.get(m.participant_id)}
@@ -181,24 +194,16 @@ def _group_context(user: User, note: GroupNote) -> dict[str, Any]:
         "start": _local(note.session.starts_at, note.session),
         "rows": rows,
         "shared_form": shared,
-        "editable": editable,
         "leak_count": len(leaks),
         "confirmed_leaks": note.leak_warnings,
         "addenda": queries.addenda_of(note, everyone=True),
         "sign_form": SignForm(),
         "return_form": ReturnForm(),
         "addendum_form": AddendumForm(members=[(m.pk, m.participant.display_name) for m in members]),
-        "can_cosign": note.status == "awaiting_cosign" and _may_cosign(user, note),
-        "can_add": note.is_locked and queries.can_write(user),
+        "roster_pending": {"added": len(changes.added), "off": len(changes.off), "back": len(changes.back)},
+        "roster_changed": bool(changes),
+        **flags,
     }
-
-
-def _may_cosign(user: User, note: ProgressNote | GroupNote) -> bool:
-    try:
-        rules.check_can_cosign(status=note.status, author=actions.author_of(note.author), actor=actions.actor_of(user))
-    except NoteError:
-        return False
-    return True
 
 
 @require_GET
@@ -208,12 +213,7 @@ def group_view(request: HttpRequest, pk: int) -> HttpResponse:
     were made, the page says so and offers to update them (signing updates them too)."""
     user = _reader(request)
     note = queries.get_group_note_for(user, pk)
-    context = _group_context(user, note)
-    if context["editable"]:
-        added, off, back = actions.roster_changes(note)
-        context["roster_pending"] = {"added": len(added), "off": len(off), "back": len(back)}
-        context["roster_changed"] = bool(added or off or back)
-    return render(request, "notes/group.html", context)
+    return render(request, "notes/group.html", _group_context(user, note))
 
 
 @require_POST
@@ -303,7 +303,8 @@ def progress_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Read a progress note (audited); its author edits a draft or returned note here."""
     user = _reader(request)
     note = queries.get_progress_note_for(user, pk, audit=request.method == "GET")
-    editable = not note.is_locked and note.author_id == user.pk and queries.can_write(user)
+    flags = _flags(user, note)
+    editable = flags["editable"]
     chosen = request.POST.get("format", note.format) if request.method == "POST" else note.format
     chosen = chosen if chosen in rules.FORMAT_SECTIONS else note.format
     initial = {"format": note.format, **note.sections, "goals": [g.pk for g in note.goals.all()]}
@@ -337,14 +338,12 @@ def progress_view(request: HttpRequest, pk: int) -> HttpResponse:
         "participant": note.participant,
         "start": _local(note.session.starts_at, note.session),
         "form": form,
-        "editable": editable,
         "goals": list(note.goals.all()),
         "mark": queries.attendance_of(note.session).get(note.participant_id),
         "addenda": queries.addenda_of(note),
         "return_form": ReturnForm(),
         "addendum_form": AddendumForm(),
-        "can_cosign": note.status == "awaiting_cosign" and _may_cosign(user, note),
-        "can_add": note.is_locked and queries.can_write(user),
+        **flags,
     }
     return render(request, "notes/progress.html", context, status=400 if form.errors else 200)
 
@@ -355,7 +354,7 @@ def progress_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sign_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = _writer(request)
-    note = _note(user, kind, pk)
+    note = queries.get_note_for(user, kind, pk)
     form = SignForm(request.POST)
     confirm = form.is_valid() and form.cleaned_data["confirm_leaks"]
     try:
@@ -373,7 +372,7 @@ def sign_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def cosign_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = _reader(request)
-    note = _note(user, kind, pk)
+    note = queries.get_note_for(user, kind, pk)
     try:
         actions.cosign_note(note=note, by=user, at=timezone.now())
     except NoteError as err:
@@ -386,7 +385,7 @@ def cosign_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def return_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = _reader(request)
-    note = _note(user, kind, pk)
+    note = queries.get_note_for(user, kind, pk)
     try:
         actions.return_note(note=note, by=user, at=timezone.now(), comment=request.POST.get("comment", ""))
     except NoteError as err:
@@ -399,7 +398,7 @@ def return_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def addendum_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = _writer(request)
-    note = _note(user, kind, pk)
+    note = queries.get_note_for(user, kind, pk)
     member = None
     raw = request.POST.get("member", "")
     if isinstance(note, GroupNote) and raw.isdigit():

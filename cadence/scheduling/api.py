@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -20,7 +19,6 @@ from ninja.responses import Status
 from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, require
 from cadence.accounts.request import staff_user
-from cadence.accounts.scope import out_of_scope
 from cadence.participants.queries import get_episode_for
 from cadence.programs.models import Program, Room, Track
 
@@ -441,11 +439,7 @@ def create_closure(request: HttpRequest, payload: ClosureIn) -> Status[dict[str,
 @router.patch("/closures/{closure_id}", response=ClosureOut, summary="Move a closure or change its reason")
 def change_closure(request: HttpRequest, closure_id: int, payload: ClosurePatch) -> dict[str, Any]:
     user = staff_user(request)
-    closure = Closure.objects.filter(
-        Q(program__in=queries.programs_for(user)) | Q(site__programs__in=queries.programs_for(user)), pk=closure_id
-    ).first()
-    if closure is None:
-        raise out_of_scope(user, "scheduling.closure", closure_id)
+    closure = queries.get_closure_for(user, closure_id)
     require_schedule_manager(user)
     reopened, cancelled = actions.change_closure(
         closure=closure,

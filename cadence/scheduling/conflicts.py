@@ -70,8 +70,15 @@ def check_facilitator_free(
         raise SchedulingError("facilitator", f"{staff.display_name} is off then ({off.reason or 'time off'}).")
 
 
+def room_clash(
+    room: Room, starts_at: dt.datetime, ends_at: dt.datetime, *, exclude: Iterable[int] = ()
+) -> Session | None:
+    """The first scheduled session (by start) using the room at an overlapping time, if any."""
+    return _live_sessions(starts_at, ends_at, exclude).filter(room=room).first()
+
+
 def check_room_free(room: Room, starts_at: dt.datetime, ends_at: dt.datetime, *, exclude: Iterable[int] = ()) -> None:
-    clash = _live_sessions(starts_at, ends_at, exclude).filter(room=room).first()
+    clash = room_clash(room, starts_at, ends_at, exclude=exclude)
     if clash is not None:
         raise SchedulingError("room", f"{room.name} is already used by {describe(clash)}.")
 
@@ -152,8 +159,20 @@ def check_room(
     check_room_free(room, starts_at, ends_at, exclude=exclude)
 
 
+def _closures_of(program: Program) -> QuerySet[Closure]:
+    return Closure.objects.filter(Q(site_id=program.site_id) | Q(program=program))
+
+
 def closure_on(program: Program, day: dt.date) -> Closure | None:
-    return Closure.objects.filter(Q(site_id=program.site_id) | Q(program=program), date=day).first()
+    return _closures_of(program).filter(date=day).first()
+
+
+def closed_days(program: Program, days: Iterable[dt.date]) -> set[dt.date]:
+    """Which of ``days`` the program (or its whole site) is closed on: one query for all of them."""
+    wanted = set(days)
+    if not wanted:
+        return set()
+    return set(_closures_of(program).filter(date__in=wanted).values_list("date", flat=True))
 
 
 def booked_count(session: Session) -> int:

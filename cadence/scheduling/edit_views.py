@@ -5,7 +5,6 @@ shown on the field it names."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,11 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cadence.accounts.request import staff_user
-from cadence.accounts.scope import out_of_scope
 
 from . import actions, queries
 from .forms import ClosureEditForm, EndTemplateForm, SlotForm, TemplateEditForm
-from .models import Closure
 from .rules import SchedulingError, require_schedule_manager
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -118,9 +115,7 @@ def edit_slot_view(request: HttpRequest, pk: int) -> HttpResponse:
 def edit_closure_view(request: HttpRequest, program_id: int, pk: int) -> HttpResponse:
     user = staff_user(request)
     program = queries.get_program_for(user, program_id)
-    closure = Closure.objects.filter(Q(site_id=program.site_id) | Q(program=program), pk=pk).first()
-    if closure is None:
-        raise out_of_scope(user, "scheduling.closure", pk)
+    closure = queries.get_closure_for(user, pk, program=program)
     require_schedule_manager(user)
     initial = {"date": closure.date, "reason": closure.reason}
     form = ClosureEditForm(request.POST if request.method == "POST" else None, initial=initial)

@@ -19,7 +19,16 @@ from cadence.audit.models import AuditAction
 from cadence.participants.models import Episode, EpisodeStatus, Participant
 from cadence.programs.models import Program, Room, Track
 
-from .models import Booking, BookingStatus, CalendarFeed, SchedulePlan, Session, TemplateSlot, WeeklyTemplate
+from .models import (
+    Booking,
+    BookingStatus,
+    CalendarFeed,
+    Closure,
+    SchedulePlan,
+    Session,
+    TemplateSlot,
+    WeeklyTemplate,
+)
 from .weeks import Week
 
 SESSION_RELATIONS = ("program__site", "track", "service_type", "room", "facilitator")
@@ -34,6 +43,21 @@ def get_program_for(user: User, pk: int) -> Program:
     if program is None:
         raise deny(user, "programs.program", pk)
     return program
+
+
+def get_closure_for(user: User, pk: int, *, program: Program | None = None) -> Closure:
+    """A closure the user may manage: of a program the user sees or of the site of one (with
+    ``program``: of that program or its site only, as a program's closure page asks). An audited 404
+    otherwise. Callers check the schedule-manager role."""
+    if program is not None:
+        mine = Q(program=program) | Q(site_id=program.site_id)
+    else:
+        programs = visible_programs(user)
+        mine = Q(program__in=programs) | Q(site__programs__in=programs)
+    closure = Closure.objects.filter(mine, pk=pk).select_related("site", "program__site").first()
+    if closure is None:
+        raise deny(user, "scheduling.closure", pk)
+    return closure
 
 
 def get_track_for(program: Program, pk: int | None) -> Track | None:

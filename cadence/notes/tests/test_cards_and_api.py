@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 
 from cadence.accounts.models import User
 from cadence.audit.models import AuditAction, AuditEntry
-from cadence.notes import actions, cards
+from cadence.notes import actions, cards, rules
 from cadence.notes.models import GroupNote, ProgressNote
 from cadence.testing.personas import NOW
 
@@ -40,6 +40,25 @@ def test_notes_to_sign_lists_overdue_drafts_and_sessions_without_a_note(nw: Note
     assert late is not None and any(r.note == draft and r.overdue for r in late.context["rows"])
     assert cards.notes_to_sign(nw.world.auditor, NOW) is None
     assert cards.notes_to_sign(nw.world.director, NOW) is None  # ran nothing
+
+
+def test_a_draft_joins_the_card_exactly_when_the_rule_calls_it_overdue(nw: NotesWorld) -> None:
+    me = nw.world.clinician_a
+    recent = nw.group(nw.member(), day=dt.date(2026, 11, 23), hour=8, minutes=60, facilitator=me)
+    draft = actions.start_group_note(session=recent, by=me, at=NOW)
+    deadline = recent.ends_at + dt.timedelta(hours=24)  # CADENCE_NOTE_SIGN_HOURS default
+    just_before = deadline - dt.timedelta(microseconds=1)
+
+    def listed(now: dt.datetime) -> bool:
+        card = cards.notes_to_sign(me, now)
+        return card is not None and any(r.note == draft for r in card.context["rows"])
+
+    assert not rules.is_overdue(status=draft.status, session_ends_at=recent.ends_at, now=just_before, hours=24)
+    assert not listed(just_before)
+    assert rules.is_overdue(status=draft.status, session_ends_at=recent.ends_at, now=deadline, hours=24)
+    assert listed(deadline)
+    with override_settings(CADENCE_NOTE_SIGN_HOURS=48):
+        assert not listed(deadline)
 
 
 def test_a_signed_note_leaves_the_card(nw: NotesWorld) -> None:

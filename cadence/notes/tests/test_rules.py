@@ -178,6 +178,70 @@ def test_a_note_is_overdue_exactly_at_the_deadline_and_never_once_signed() -> No
     assert rules.is_overdue(status="draft", session_ends_at=ends, now=ends + dt.timedelta(hours=2), hours=2)
 
 
+def test_the_overdue_cutoff_is_the_last_session_end_that_is_overdue_now() -> None:
+    now = dt.datetime(2026, 11, 23, 15, tzinfo=dt.UTC)
+    cutoff = rules.overdue_cutoff(now, 24)
+    assert rules.sign_deadline(cutoff, 24) == now
+    assert rules.is_overdue(status="draft", session_ends_at=cutoff, now=now, hours=24)
+    later = cutoff + dt.timedelta(microseconds=1)
+    assert not rules.is_overdue(status="draft", session_ends_at=later, now=now, hours=24)
+    assert rules.overdue_cutoff(now, 0) == now
+
+
+def test_roster_changes_name_new_absent_and_returning_members() -> None:
+    # 1 and 2 have sections on the roster, 3 a section off it; 2 left, 3 came back, 4 is new.
+    changes = rules.roster_changes({1, 3, 4}, [1, 2], [3])
+    assert changes == rules.RosterChanges(added=(4,), off=(2,), back=(3,))
+    assert changes
+
+
+def test_roster_changes_are_empty_when_sections_match_attendance() -> None:
+    assert not rules.roster_changes([2, 1], [1, 2], [5])
+    assert not rules.roster_changes([], [], [])
+    assert rules.roster_changes([], [1], []) == rules.RosterChanges(off=(1,))  # no one present any more
+
+
+def test_roster_changes_never_add_a_second_section_and_are_sorted() -> None:
+    changes = rules.roster_changes([9, 3, 7], [], [7])
+    assert changes.added == (3, 9)  # 7 already has a section: it comes back, it is not added
+    assert changes.back == (7,)
+
+
+@pytest.mark.parametrize("status", ["draft", "returned", "awaiting_cosign", "signed", "cosigned"])
+@pytest.mark.parametrize("actor", [WRITER, OTHER, AUDITOR])
+def test_may_edit_says_yes_exactly_when_check_can_edit_lets_the_edit_through(status: str, actor: Actor) -> None:
+    try:
+        rules.check_can_edit(status=status, author_id=1, actor=actor)
+        allowed = True
+    except NoteError:
+        allowed = False
+    assert rules.may_edit(status=status, author_id=1, actor=actor) is allowed
+
+
+def test_only_the_author_may_edit_and_only_before_signing() -> None:
+    assert rules.may_edit(status="draft", author_id=1, actor=WRITER)
+    assert rules.may_edit(status="returned", author_id=1, actor=WRITER)
+    assert not rules.may_edit(status="awaiting_cosign", author_id=1, actor=WRITER)
+    assert not rules.may_edit(status="draft", author_id=1, actor=OTHER)
+    assert not rules.may_edit(status="draft", author_id=5, actor=AUDITOR)  # the author lost the write role
+
+
+def test_may_cosign_follows_the_cosign_rule() -> None:
+    assert rules.may_cosign(status="awaiting_cosign", author=SUPERVISEE, actor=SUPERVISOR)
+    assert rules.may_cosign(status="awaiting_cosign", author=SUPERVISEE, actor=DIRECTOR)
+    assert not rules.may_cosign(status="awaiting_cosign", author=SUPERVISEE, actor=OTHER)
+    assert not rules.may_cosign(status="awaiting_cosign", author=SUPERVISEE, actor=WRITER)  # own note
+    assert not rules.may_cosign(status="signed", author=SUPERVISEE, actor=SUPERVISOR)
+
+
+def test_may_add_addendum_to_signed_notes_only_with_the_write_role() -> None:
+    for status in ("awaiting_cosign", "signed", "cosigned"):
+        assert rules.may_add_addendum(status=status, actor=OTHER)
+        assert not rules.may_add_addendum(status=status, actor=AUDITOR)
+    assert not rules.may_add_addendum(status="draft", actor=WRITER)
+    assert not rules.may_add_addendum(status="returned", actor=WRITER)
+
+
 def test_name_leak_uses_full_case_folding_and_keeps_accents_inside_words() -> None:
     strauss = PersonNames("Greta", "Strauß")
     assert rules.name_leaks("STRAUSS spoke first", own=ANA, others=[strauss]) == ["Strauß"]

@@ -7,10 +7,13 @@ import io
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from cadence.accounts.models import User
+from cadence.attendance.models import Attendance, AttendanceStatus
 from cadence.audit.models import AuditAction, AuditEntry
 from cadence.notes import actions
 from cadence.notes.models import GroupNote, GroupNoteMember, ProgressNote
@@ -294,6 +297,31 @@ def test_opening_a_group_note_after_attendance_changed_writes_nothing_and_offers
     }
     assert updates.count() == 1
     assert "Attendance has changed" not in client.get(f"/notes/group/{note.pk}/").content.decode()
+
+
+def test_the_roster_notice_reads_attendance_and_the_sections_once(nw: NotesWorld, client_for: ClientFor) -> None:
+    ana, ben, cal = nw.member("Ana", "Lopez"), nw.member("Ben", "Okafor"), nw.member("Cal", "Diaz")
+    session = nw.group(ana, ben)
+    note = actions.start_group_note(session=session, by=nw.world.clinician_a, at=NOW)
+    bens_mark = Attendance.objects.filter(session=session, participant=ben.participant)
+    bens_mark.update(status=AttendanceStatus.EXCUSED, minutes=0)
+    nw.attend(session, cal)
+    client = client_for(nw.world.clinician_a)
+
+    with CaptureQueriesContext(connection) as opened:
+        page = client.get(f"/notes/group/{note.pk}/").content.decode()
+
+    assert "Attendance has changed since these sections were made: 1 newly present, 1 no longer present." in page
+    sql = [q["sql"] for q in opened.captured_queries]
+    assert sum('FROM "attendance_attendance"' in q for q in sql) == 1
+    # the member ids of the audited read, and the sections shown (the notice reuses both reads)
+    assert sum('FROM "notes_groupnotemember"' in q for q in sql) == 2
+    assert len(sql) <= 18  # 20 while the notice read attendance and the sections a second time
+
+    client.post(f"/notes/group/{note.pk}/roster/")
+    bens_mark.update(status=AttendanceStatus.PRESENT, minutes=90)
+    again = client.get(f"/notes/group/{note.pk}/").content.decode()
+    assert "Attendance has changed since these sections were made: 1 present again." in again
 
 
 def test_only_the_author_updates_a_group_notes_members(nw: NotesWorld, client_for: ClientFor) -> None:

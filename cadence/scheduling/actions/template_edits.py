@@ -10,6 +10,7 @@ history. Every function re-checks the rules the creating action checks and raise
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,9 +26,9 @@ from ..conflicts import (
     check_facilitator,
     check_participant_available,
     check_participant_free,
-    check_room,
-    closure_on,
+    closed_days,
     describe,
+    room_clash,
 )
 from ..models import (
     Booking,
@@ -91,7 +92,7 @@ def _recorded_count(slots: QuerySet[TemplateSlot] | list[TemplateSlot], at: dt.d
 
 
 def _cancel(session: Session, reason: str) -> None:
-    session.status, session.cancel_reason, session.cancelled_by_plan = SessionStatus.CANCELLED, reason, False
+    _mark_cancelled(session, reason)
     session.save(update_fields=["status", "cancel_reason", "cancelled_by_plan"])
 
 
@@ -199,26 +200,43 @@ def change_template_slot(
     report.kept = _recorded_count([slot], at, {s.pk for s in sessions})
     program = template.program
     zone = program.site.zone
+    # Read once for every upcoming session: the closed days among the new dates, the live bookings,
+    # and the dates this slot's other sessions (held, cancelled, with records) hold.
+    new_day = {s.pk: s.occurs_on + dt.timedelta(days=weekday - s.occurs_on.weekday()) for s in sessions}
+    closed = closed_days(program, new_day.values())
+    booked: dict[int, list[Booking]] = defaultdict(list)
+    for booking in Booking.objects.filter(session__in=sessions, status=BookingStatus.BOOKED).select_related(
+        "participant", "episode__participant"
+    ):
+        booked[booking.session_id].append(booking)
+    held_days = Counter(
+        Session.objects.filter(generated_from=slot).exclude(pk__in=list(new_day)).values_list("occurs_on", flat=True)
+    )
+    held_days.update(s.occurs_on for s in sessions)
+    cancelled: list[Session] = []
+    changed: list[Session] = []
     for session in sessions:
-        day = session.occurs_on + dt.timedelta(days=weekday - session.occurs_on.weekday())
+        day = new_day[session.pk]
         begins, ends = aware(zone, day, starts_at), aware(zone, day, ends_at)
-        if begins <= at or not template.covers(day) or closure_on(program, day) is not None:
-            _cancel(session, f"The template changed: {slot} does not run on {day:%d %b %Y}.")
+        if begins <= at or not template.covers(day) or day in closed:
+            _mark_cancelled(session, f"The template changed: {slot} does not run on {day:%d %b %Y}.")
+            cancelled.append(session)
             report.cancelled += 1
             continue
-        bookings = list(
-            Booking.objects.filter(session=session, status=BookingStatus.BOOKED).select_related(
-                "participant", "episode"
-            )
-        )
+        bookings = booked[session.pk]
         try:
             check_capacity_not_below_bookings(size, len(bookings))
         except SchedulingError as exc:
             raise SchedulingError("max_size", f"{describe(session)}: {exc.reason}") from exc
-        try:
-            check_room(room, program=program, participants=size, starts_at=begins, ends_at=ends, exclude=[session.pk])
-        except SchedulingError as exc:
-            raise SchedulingError("room", f"On {day:%a %d %b %Y}: {exc.reason}") from exc
+        moved = (begins, ends) != (session.starts_at, session.ends_at)
+        # check_slot has checked the room's site and size; whether it is free matters only when the
+        # session changes room, day or time (an unchanged booking of the room stays as free as it was).
+        if moved or session.room_id != room.pk:
+            clash = _room_clash(sessions, session, room, begins, ends)
+            if clash is not None:
+                raise SchedulingError(
+                    "room", f"On {day:%a %d %b %Y}: {room.name} is already used by {describe(clash)}."
+                )
         lead = facilitator
         if lead is not None:
             try:
@@ -233,7 +251,6 @@ def change_template_slot(
             except SchedulingError as exc:
                 report.notes.append(f"{day:%a %d %b}: no facilitator ({exc.reason})")
                 lead = None
-        moved = (begins, ends) != (session.starts_at, session.ends_at)
         for booking in bookings if moved else []:
             try:
                 check_participant_free(booking.participant, begins, ends, exclude=[session.pk])
@@ -243,24 +260,21 @@ def change_template_slot(
                 summary = f"Unbooked: the template group moved to {moved_to}"
                 cancel_booking_row(booking=booking, summary=summary, by=by, at=at)
                 report.unbooked += 1
+        if day != session.occurs_on:
+            if held_days[day]:  # the unique (slot, day) constraint, checked before the one bulk update
+                raise SchedulingError("weekday", f"The group already has a session on {day:%d %b %Y}.")
+            held_days[session.occurs_on] -= 1
+            held_days[day] += 1
         session.occurs_on, session.starts_at, session.ends_at = day, begins, ends
         session.room, session.facilitator, session.capacity, session.service_type = room, lead, size, service_type
-        try:
-            with transaction.atomic():
-                session.save(
-                    update_fields=[
-                        "occurs_on",
-                        "starts_at",
-                        "ends_at",
-                        "room",
-                        "facilitator",
-                        "capacity",
-                        "service_type",
-                    ]
-                )
-        except IntegrityError as exc:  # another occurrence of this slot already holds that date
-            raise SchedulingError("weekday", f"The group already has a session on {day:%d %b %Y}.") from exc
+        changed.append(session)
         report.changed += 1
+    Session.objects.bulk_update(cancelled, ["status", "cancel_reason", "cancelled_by_plan"])
+    try:
+        with transaction.atomic():
+            Session.objects.bulk_update(changed, SLOT_SESSION_FIELDS)
+    except IntegrityError as exc:  # a session of this slot appeared on one of the new dates meanwhile
+        raise SchedulingError("weekday", "The group already has a session on one of the new dates.") from exc
     after = _slot_values(slot)
     changes: dict[str, Any] = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     record(
@@ -272,6 +286,33 @@ def change_template_slot(
         at=at,
     )
     return report
+
+
+SLOT_SESSION_FIELDS = ["occurs_on", "starts_at", "ends_at", "room", "facilitator", "capacity", "service_type"]
+
+
+def _mark_cancelled(session: Session, reason: str) -> None:
+    session.status, session.cancel_reason, session.cancelled_by_plan = SessionStatus.CANCELLED, reason, False
+
+
+def _room_clash(
+    sessions: list[Session], session: Session, room: Room, begins: dt.datetime, ends: dt.datetime
+) -> Session | None:
+    """The first session (by start) using ``room`` between ``begins`` and ``ends``: in the database,
+    or among the slot's upcoming ``sessions`` as the edit leaves them so far (those handled at their
+    new time or cancelled, the rest as they are; their rows are written at the end, in one update)."""
+    found = room_clash(room, begins, ends, exclude=[s.pk for s in sessions])
+    clashes = [found] if found is not None else []
+    clashes += [
+        other
+        for other in sessions
+        if other.pk != session.pk
+        and other.status == SessionStatus.SCHEDULED
+        and other.room_id == room.pk
+        and other.starts_at < ends
+        and other.ends_at > begins
+    ]
+    return min(clashes, key=lambda s: (s.starts_at, s.room.name, s.pk), default=None)
 
 
 def _slot_values(slot: TemplateSlot) -> dict[str, Any]:

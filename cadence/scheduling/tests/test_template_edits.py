@@ -10,13 +10,16 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
+from django.http import Http404
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadence.accounts.models import User
 from cadence.attendance.models import Attendance, AttendanceStatus
 from cadence.audit.models import AuditAction, AuditEntry
-from cadence.scheduling import actions
+from cadence.scheduling import actions, queries
 from cadence.scheduling.models import Booking, BookingStatus, Closure, Session, SessionStatus, TemplateSlot
 from cadence.scheduling.rules import SchedulingError
 from cadence.scheduling.tests.conftest import NEXT_MONDAY, THIS_MONDAY, Sched, ny
@@ -162,6 +165,111 @@ def test_a_booked_participant_who_cannot_make_the_new_time_loses_the_booking(sch
     assert booking.status == BookingStatus.CANCELLED
 
 
+def other_session(
+    sched: Sched, day: dt.date, start: tuple[int, int], end: tuple[int, int], **fields: object
+) -> Session:
+    """A session written straight to the table (no checks), to set up clashes the checks would refuse."""
+    values: dict[str, object] = {
+        "program": sched.world.iop_a,
+        "service_type": sched.service("individual"),
+        "occurs_on": day,
+        "starts_at": ny(day, *start),
+        "ends_at": ny(day, *end),
+        "room": sched.second_room,
+        "capacity": 1,
+        "created_at": NOW,
+        "created_by": sched.world.director,
+    }
+    values.update(fields)
+    return Session.objects.create(**values)
+
+
+def test_a_session_moved_into_a_room_taken_that_day_refuses_the_whole_edit(sched: Sched) -> None:
+    sched.generate()
+    sched.generate(NEXT_MONDAY + dt.timedelta(days=7))
+    taken = other_session(sched, NEXT_MONDAY + dt.timedelta(days=7), (9, 30), (10, 0))
+    with pytest.raises(SchedulingError) as exc:
+        actions.change_template_slot(**slot_values(sched, sched.process, room=sched.second_room))
+    assert exc.value.field == "room"
+    assert exc.value.reason.startswith("On Mon 07 Dec 2026: Group Room B is already used by Individual counseling")
+    assert not Session.objects.filter(generated_from=sched.process, room=sched.second_room).exists()
+    assert TemplateSlot.objects.get(pk=sched.process.pk).room == sched.group_room
+    taken.delete()
+    report = actions.change_template_slot(**slot_values(sched, sched.process, room=sched.second_room))
+    assert report.changed == 2
+
+
+def test_the_room_is_checked_only_when_room_day_or_time_change(sched: Sched) -> None:
+    monday = next(s for s in sched.generate() if s.generated_from_id == sched.process.pk)
+    other_session(sched, NEXT_MONDAY, (9, 0), (9, 30), room=sched.group_room)  # double-booked behind our back
+    report = actions.change_template_slot(**slot_values(sched, sched.process, max_size=10))
+    assert report.changed == 1  # same room, same time: nothing about the room changed
+    monday.refresh_from_db()
+    assert monday.capacity == 10
+    with pytest.raises(SchedulingError, match="Group Room A is already used by") as exc:
+        actions.change_template_slot(**slot_values(sched, sched.process, max_size=10, ends_at=T(10)))
+    assert exc.value.field == "room"
+
+
+def test_moving_a_group_onto_a_closed_day_cancels_that_occurrence(sched: Sched) -> None:
+    sched.generate()
+    sched.generate(NEXT_MONDAY + dt.timedelta(days=7))
+    wednesday = NEXT_MONDAY + dt.timedelta(days=2)
+    actions.add_closure(
+        day=wednesday, reason="Staff training", program=sched.world.iop_a, by=sched.world.director, at=NOW
+    )
+    report = actions.change_template_slot(**slot_values(sched, sched.process, weekday=2))
+    assert (report.changed, report.cancelled) == (1, 1)
+    first, second = Session.objects.filter(generated_from=sched.process).order_by("occurs_on")
+    assert (first.occurs_on, first.status) == (NEXT_MONDAY, SessionStatus.CANCELLED)
+    assert first.cancel_reason.endswith("does not run on 02 Dec 2026.")
+    assert (second.occurs_on, second.status) == (wednesday + dt.timedelta(days=7), SessionStatus.SCHEDULED)
+
+
+def test_a_group_cannot_move_onto_a_day_it_already_has_a_session(sched: Sched) -> None:
+    sched.generate()
+    wednesday = NEXT_MONDAY + dt.timedelta(days=2)
+    other_session(
+        sched,
+        wednesday,
+        (9, 0),
+        (10, 30),
+        service_type=sched.process.service_type,
+        generated_from=sched.process,
+        status=SessionStatus.CANCELLED,
+        cancel_reason="Called off",
+    )
+    with pytest.raises(SchedulingError, match="already has a session on 02 Dec 2026") as exc:
+        actions.change_template_slot(**slot_values(sched, sched.process, weekday=2))
+    assert exc.value.field == "weekday"
+    assert Session.objects.get(generated_from=sched.process, status=SessionStatus.SCHEDULED).occurs_on == NEXT_MONDAY
+
+
+def test_editing_a_slot_reads_closures_bookings_and_rooms_once_whatever_the_number_of_weeks(sched: Sched) -> None:
+    def queries_to(**change: object) -> int:
+        sched.process.refresh_from_db()  # the other fields as the last edit left them
+        with CaptureQueriesContext(connection) as run:
+            report = actions.change_template_slot(**slot_values(sched, sched.process, **change))
+        assert report.changed == Session.objects.filter(generated_from=sched.process).count()
+        return len(run.captured_queries)
+
+    def generate_and_book(week_start: dt.date) -> None:
+        ours = next(s for s in sched.generate(week_start) if s.generated_from_id == sched.process.pk)
+        actions.book_participant(session=ours, episode=sched.episode(), by=sched.world.director, at=NOW)
+
+    generate_and_book(NEXT_MONDAY)
+    one_week = queries_to(max_size=10)
+    one_week_moved = queries_to(max_size=10, ends_at=T(10))
+    for weeks in range(1, 5):
+        generate_and_book(NEXT_MONDAY + dt.timedelta(days=7 * weeks))
+    five_weeks = queries_to(max_size=9)
+    five_weeks_moved = queries_to(max_size=9, ends_at=T(10, 15))
+
+    assert five_weeks == one_week  # before: 6 more queries for each further upcoming session
+    # A move still checks, per moved session, its room and each booked participant's time (2 reads).
+    assert five_weeks_moved - one_week_moved <= 4 * (1 + 2)
+
+
 def test_ending_a_template_cancels_upcoming_sessions_from_that_day_only(sched: Sched) -> None:
     held = held_session(sched)
     sched.generate()
@@ -225,6 +333,23 @@ def test_moving_a_closure_reopens_the_old_day_and_closes_the_new_one(sched: Sche
     with pytest.raises(SchedulingError) as exc:
         actions.change_closure(closure=other, day=tuesday, reason=" ", by=sched.world.director, at=NOW)
     assert exc.value.field == "reason"
+
+
+def test_a_closure_is_found_through_its_program_or_site_and_is_a_404_elsewhere(sched: Sched) -> None:
+    world = sched.world
+    site_wide, _ = actions.add_closure(day=NEXT_MONDAY, reason="Snow", site=world.site_a, by=world.director, at=NOW)
+    php_only, _ = actions.add_closure(
+        day=NEXT_MONDAY + dt.timedelta(days=1), reason="Training", program=world.php_a, by=world.director, at=NOW
+    )
+    assert queries.get_closure_for(world.director, site_wide.pk) == site_wide
+    assert queries.get_closure_for(world.director, php_only.pk) == php_only
+    assert queries.get_closure_for(world.director, site_wide.pk, program=world.iop_a) == site_wide
+    with pytest.raises(Http404):  # another program of the same site: not this program's closure
+        queries.get_closure_for(world.director, php_only.pk, program=world.iop_a)
+    with pytest.raises(Http404):  # a clinician of the other site sees neither
+        queries.get_closure_for(world.clinician_b, site_wide.pk)
+    denied = AuditEntry.objects.filter(action=AuditAction.DENIED, object_type="scheduling.closure")
+    assert sorted(denied.values_list("object_id", flat=True)) == sorted([str(php_only.pk), str(site_wide.pk)])
 
 
 # --- Pages ---------------------------------------------------------------------------------------
