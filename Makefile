@@ -41,6 +41,7 @@ demo: setup pdf-libs
 	  $(PY) manage.py seed_notes_demo --if-empty && \
 	  $(PY) manage.py seed_plans_demo --if-empty && \
 	  $(PY) manage.py seed_safetyplans_demo --if-empty && \
+	  $(PY) manage.py seed_consents_demo --if-empty && \
 	  $(PY) manage.py seed_safety_demo --if-empty; \
 	fi
 	@echo ""

@@ -71,6 +71,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from cadence.accounts.api import router as staff_router
     from cadence.attendance.api import router as attendance_router
+    from cadence.consents.api import router as consents_router
     from cadence.measures.api import router as measures_router
     from cadence.notes.api import router as notes_router
     from cadence.participants.api import router as participants_router
@@ -90,6 +91,7 @@ def _register_routers() -> None:
     api.add_router("/notes", notes_router)
     api.add_router("/safety", safety_router)
     api.add_router("/safety-plans", safetyplans_router)
+    api.add_router("/consents", consents_router)
 
 
 _register_routers()

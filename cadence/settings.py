@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cadence.notes",
     "cadence.safety",
     "cadence.safetyplans",
+    "cadence.consents",
     "cadence.portal",
 ]
 
@@ -233,6 +234,8 @@ CADENCE_CHART_PANELS: list[str] = [
     "cadence.plans.cards.plan_goals_panel",
     "cadence.safetyplans.cards.safety_plan_link_panel",
     "cadence.safetyplans.cards.safety_plan_panel",
+    "cadence.consents.cards.consent_banner",
+    "cadence.consents.cards.consents_link_panel",
 ]
 
 # Crisis events: a high-severity event unacknowledged this long escalates to the on-call clinician, and

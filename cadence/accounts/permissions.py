@@ -36,6 +36,8 @@ class Capability(StrEnum):
     RESPOND_TO_CRISIS = "respond_to_crisis"  # acknowledge, assess, resolve, reopen; clear risk flags
     MANAGE_ON_CALL = "manage_on_call"
     VIEW_CRISIS_REPORT = "view_crisis_report"  # program-level response times
+    MANAGE_CONSENTS = "manage_consents"  # 42 CFR Part 2 consents: record, attest, send to the portal, revoke
+    RECORD_DISCLOSURE = "record_disclosure"  # Part 2 disclosures (billing releases claims data to payers)
 
 
 _ALL = frozenset(Capability)
@@ -76,8 +78,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.VIEW_CRISIS_REPORT,
         Capability.MANAGE_AUTHORIZATIONS,
         Capability.VIEW_BILLING,
+        Capability.MANAGE_CONSENTS,
+        Capability.RECORD_DISCLOSURE,
     },
-    Role.CLINICIAN: _CLINICAL | _CLINICIAN_RECORD,
+    Role.CLINICIAN: _CLINICAL | _CLINICIAN_RECORD | {Capability.MANAGE_CONSENTS, Capability.RECORD_DISCLOSURE},
     # Intake staff register referrals and admit; clinical changes and discharge are clinicians' calls.
     Role.FRONT_DESK: frozenset(
         {
@@ -88,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_STAFF,
             Capability.RAISE_RISK_FLAG,
             Capability.TAKE_ATTENDANCE,
+            Capability.MANAGE_CONSENTS,
         }
     ),
     Role.BILLING: frozenset(
@@ -98,6 +103,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RAISE_RISK_FLAG,
             Capability.MANAGE_AUTHORIZATIONS,
             Capability.VIEW_BILLING,
+            Capability.RECORD_DISCLOSURE,
         }
     ),
     # Read-only across the organization (clinical record included), plus the audit log.

@@ -1,0 +1,53 @@
+"""``seed_consents_demo``: TPO consents for most participants with an open episode, specific consents (one
+revoked, one expired, one awaiting the portal participant), disclosures that the rules allow, ``--if-empty``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from cadence.consents.models import Consent, Disclosure
+from cadence.consents.rules import DisclosureFacts, Status, check_disclosure
+from cadence.participants.models import OPEN_STATUSES, Episode, Participant
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_seed_writes_consents_and_disclosures_once() -> None:
+    with time_machine.travel(NOW, tick=False):
+        call_command("seed_demo", participants=30, weeks=4, seed=3, today=TODAY, stdout=StringIO())
+        call_command("seed_measures", seed=3, stdout=StringIO())
+        out = StringIO()
+        call_command("seed_consents_demo", stdout=out)
+        assert "TPO consents" in out.getvalue()
+        again = StringIO()
+        call_command("seed_consents_demo", if_empty=True, stdout=again)
+        assert "already present" in again.getvalue()
+    open_participants = set(
+        Episode.objects.filter(status__in=OPEN_STATUSES, primary_clinician__isnull=False).values_list(
+            "participant", flat=True
+        )
+    )
+    tpo = Consent.objects.filter(kind="tpo")
+    assert 0.7 * len(open_participants) <= tpo.count() < len(open_participants)
+    statuses = [c.status_on(TODAY) for c in Consent.objects.filter(kind="specific")]
+    assert Status.REVOKED in statuses and Status.EXPIRED in statuses
+    portal = Participant.objects.get(portal_user__username="participant")
+    waiting = Consent.objects.get(signed_on__isnull=True)
+    assert waiting.participant == portal and waiting.sent_to_portal_at is not None
+    disclosures = list(Disclosure.objects.select_related("consent"))
+    assert len(disclosures) >= 3
+    assert {d.basis for d in disclosures} == {"consent", "medical_emergency"}
+    for d in disclosures:  # every one is allowed by the rules
+        facts = DisclosureFacts(
+            d.basis, d.disclosed_on, d.includes_counseling_notes, d.recipient, d.information, d.purpose, d.basis_note
+        )
+        check_disclosure(facts, d.consent, today=TODAY)
+    names = " ".join(Disclosure.objects.values_list("recipient", flat=True))
+    assert "Lakeside Family Health Plan" in names and "Riverbend Primary Care" in names
