@@ -2,7 +2,7 @@
 its status; signing a consent sent to them (every element shown before the button); how to revoke in
 writing; and "Who has received my records" (the accounting of disclosures).
 
-The participant comes from the signed-in login (``cadence.portal.views._portal``), never from the URL: a
+The participant comes from the signed-in login (``cadence.portal.views.portal_participant``), never from the URL: a
 consent of anyone else is a 404. Every read writes an audit entry.
 """
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cadence.accounts.scope import out_of_scope
-from cadence.portal.views import _portal
+from cadence.portal.views import portal_participant
 from cadence.portal.wording import words as portal_words
 
 from . import actions, queries
@@ -31,7 +31,7 @@ def _page(request: HttpRequest, template: str, lang: str, **context: object) -> 
 
 @require_GET
 def consents_view(request: HttpRequest) -> HttpResponse:
-    user, participant, lang = _portal(request)
+    user, participant, lang = portal_participant(request)
     today = queries.today_for(participant, timezone.now())
     consents = [c for c in queries.consents_of(participant) if c.is_signed or c.sent_to_portal_at is not None]
     waiting = [c for c in consents if not c.is_signed]
@@ -46,7 +46,7 @@ def consents_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_view(request: HttpRequest, cpk: int) -> HttpResponse:
     """A consent sent to the participant: every element, then the signature."""
-    user, participant, lang = _portal(request)
+    user, participant, lang = portal_participant(request)
     consent = Consent.objects.filter(pk=cpk, participant=participant, sent_to_portal_at__isnull=False).first()
     if consent is None:
         raise out_of_scope(user, "consents.consent", cpk, participant.pk)

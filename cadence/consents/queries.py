@@ -1,7 +1,7 @@
 """Reads of consents and disclosures shared by the staff pages, the portal, the API and the chart panel.
 
 These functions do not check access: callers fetch the participant through ``get_participant_for`` (staff)
-or the portal's ``_portal()`` first, and audit their read with ``audit_read``.
+or the portal's ``portal_participant()`` first, and audit their read with ``audit_read``.
 """
 
 from __future__ import annotations

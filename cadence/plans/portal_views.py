@@ -1,6 +1,6 @@
 """The participant's own treatment plan on the portal (/me/plan/), phone first, English and Spanish.
 
-The participant comes from the signed-in login (``cadence.portal.views._portal``), never from the URL: the
+The participant comes from the signed-in login (``cadence.portal.views.portal_participant``), never from the URL: the
 plan shown is always their own. The signing page takes a revision id, which must belong to the
 participant's own plan (anything else is an audited 404). Every page that shows plan content writes a
 VIEW audit entry under the participant's login; the signature is audited by its action.
@@ -19,7 +19,7 @@ from cadence.accounts.scope import out_of_scope
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
 from cadence.participants.models import Participant
-from cadence.portal.views import _portal
+from cadence.portal.views import portal_participant
 from cadence.portal.wording import short_date
 from cadence.portal.wording import words as portal_words
 
@@ -73,7 +73,7 @@ def _revision_context(plan: TreatmentPlan, revision: PlanRevision, lang: str) ->
 def plan_view(request: HttpRequest) -> HttpResponse:
     """The current signed plan in plain words; a "Sign my plan" step when a signed revision waits for the
     participant's signature."""
-    user, participant, lang = _portal(request)
+    user, participant, lang = portal_participant(request)
     plan = queries.plan_for_participant(participant)
     current = (
         plan.revisions.filter(status=RevisionStatus.CURRENT).select_related("clinician_signed_by").first()
@@ -94,7 +94,7 @@ def plan_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_view(request: HttpRequest, revision_id: int) -> HttpResponse:
     """The revision the clinician signed, to read and sign ("I have read my plan and agree")."""
-    user, participant, lang = _portal(request)
+    user, participant, lang = portal_participant(request)
     revision = (
         PlanRevision.objects.select_related(
             "plan__episode__program__site", "plan__episode__primary_clinician", "clinician_signed_by"

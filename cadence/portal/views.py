@@ -40,8 +40,9 @@ GET_POST = require_http_methods(["GET", "POST"])
 LANGUAGE_KEY = "portal_language"
 
 
-def _portal(request: HttpRequest) -> tuple[User, Participant, str]:
-    """The signed-in participant's login, record and language; 403 for anyone else."""
+def portal_participant(request: HttpRequest) -> tuple[User, Participant, str]:
+    """The signed-in participant's login, record and language; 403 for anyone else. Every portal page of
+    every app resolves its participant through this, never from the URL."""
     user = request.user
     if not isinstance(user, User) or user.role != Role.PARTICIPANT or not user.is_active:
         raise PermissionDenied("The portal is for participants.")
@@ -57,7 +58,7 @@ def _page(request: HttpRequest, template: str, lang: str, status: int = 200, **c
 
 @require_http_methods(["GET"])
 def home_view(request: HttpRequest) -> HttpResponse:
-    _user, participant, lang = _portal(request)
+    _user, participant, lang = portal_participant(request)
     home = home_for(participant, timezone.now(), lang)
     greeting = words(lang)["hello"].format(name=home.name)
     return _page(request, "portal/home.html", lang, home=home, greeting=greeting)
@@ -66,7 +67,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def check_in_view(request: HttpRequest) -> HttpResponse:
     """Today's check-in (one per day, in the site's time zone)."""
-    user, participant, lang = _portal(request)
+    user, participant, lang = portal_participant(request)
     now = timezone.now()
     t = words(lang)
     if has_checked_in(participant, now):
@@ -96,7 +97,7 @@ def _measure_form(request: HttpRequest, instrument: Instrument, lang: str, ask_s
 @GET_POST
 def measure_view(request: HttpRequest, code: str) -> HttpResponse:
     """A questionnaire of the participant's measurement schedule, answered on their phone."""
-    user, participant, lang = _portal(request)
+    user, participant, lang = portal_participant(request)
     now = timezone.now()
     if code not in allowed_instruments(participant, now):
         raise Http404("Not a questionnaire of your program")

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cadence.portal.views import _portal  # every portal page resolves the signed-in participant the same way
+from cadence.portal.views import portal_participant  # every portal page resolves the signed-in participant the same way
 from cadence.portal.wording import words
 from cadence.safetyplans.display import tel_target
 from cadence.safetyplans.queries import current_plan_for
@@ -31,7 +31,7 @@ def _page(request: HttpRequest, template: str, lang: str, **context: Any) -> Htt
 
 @require_GET
 def help_view(request: HttpRequest) -> HttpResponse:
-    _user, participant, lang = _portal(request)
+    _user, participant, lang = portal_participant(request)
     contacts = [(c, tel_target(c.phone)) for c in participant.emergency_contacts.all()]
     plan = current_plan_for(participant)
     return _page(request, "safety/portal_help.html", lang, contacts=contacts, plan=plan, plan_template=PLAN_TEMPLATE)
@@ -40,7 +40,7 @@ def help_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tell_view(request: HttpRequest) -> HttpResponse:
     """POST from the help page asks for confirmation; POST with ``confirm=yes`` raises the event."""
-    user, participant, lang = _portal(request)
+    user, participant, lang = portal_participant(request)
     if request.method == "GET":
         return redirect("safety_portal:help")
     if request.POST.get("confirm") != "yes":
@@ -59,7 +59,7 @@ def tell_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sent_view(request: HttpRequest) -> HttpResponse:
     """What happens next, and whether the care team has acknowledged the latest request."""
-    _user, participant, lang = _portal(request)
+    _user, participant, lang = portal_participant(request)
     latest = (
         CrisisEvent.objects.filter(participant=participant, source=CrisisSource.PARTICIPANT)
         .order_by("-raised_at", "-pk")

@@ -1,6 +1,6 @@
 """The participant's own safety plan on the portal (/me/safety-plan/), phone first.
 
-The participant comes from the signed-in login (``cadence.portal.views._portal``), never from the URL, so
+The participant comes from the signed-in login (``cadence.portal.views.portal_participant``), never from the URL, so
 a participant only ever reaches their own plan. Every read writes an audit entry.
 """
 
@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cadence.portal.views import _portal
+from cadence.portal.views import portal_participant
 from cadence.portal.wording import words as portal_words
 
 from . import actions, queries
@@ -29,7 +29,7 @@ def _page(request: HttpRequest, template: str, lang: str, **context: object) -> 
 def plan_view(request: HttpRequest) -> HttpResponse:
     """The current signed plan as six steps and the reasons for living; 988, 911, the plan's contacts and
     the participant's emergency contacts one tap away; a "Sign my safety plan" step when one waits."""
-    user, participant, lang = _portal(request)
+    user, participant, lang = portal_participant(request)
     plan = queries.current_plan_for(participant)
     waiting = queries.awaiting_participant_for(participant)
     queries.audit_read(user=user, participant=participant, version=plan, summary="Participant opened their safety plan")
@@ -46,7 +46,7 @@ def plan_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_view(request: HttpRequest) -> HttpResponse:
     """The version the clinician signed, to read and sign."""
-    user, participant, lang = _portal(request)
+    user, participant, lang = portal_participant(request)
     waiting = queries.awaiting_participant_for(participant)
     if waiting is None:
         return redirect("safetyplans_portal:plan")

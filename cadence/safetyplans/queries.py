@@ -1,7 +1,7 @@
 """Reads of safety plans shared by the staff pages, the portal, the API and other apps.
 
 These functions do not check access or write audit entries: callers fetch the participant through an
-access-checking helper first (``get_participant_for`` for staff, ``_portal()`` on the portal) and audit
+access-checking helper first (``get_participant_for`` for staff, ``portal_participant()`` on the portal) and audit
 their read (``audit_read``).
 """
 
