@@ -20,6 +20,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from cadence.accounts.models import User
+from cadence.accounts.permissions import Capability, require
 from cadence.accounts.request import staff_user
 from cadence.accounts.scope import visible_programs
 from cadence.participants.models import Participant, Payer
@@ -30,16 +31,7 @@ from . import actions, queries
 from .ledger import WeekLedger
 from .ledger_data import episode_ledger, program_board, week_starts_on
 from .models import Attendance, Authorization
-from .rules import (
-    AUTHORIZATION_ROLES,
-    BILLING_ROLES,
-    TAKE_ATTENDANCE_ROLES,
-    VIEW_ROLES,
-    AttendanceError,
-    Mark,
-    require_role,
-    week_start_of,
-)
+from .rules import AttendanceError, Mark, week_start_of
 
 router = Router(tags=["attendance"])
 
@@ -59,7 +51,7 @@ def refusals(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def _viewer(request: HttpRequest) -> User:
     user = staff_user(request)
-    require_role(user, VIEW_ROLES)
+    require(user, Capability.VIEW_PARTICIPANT)
     return user
 
 
@@ -331,7 +323,7 @@ def read_roster(request: HttpRequest, session_id: int) -> dict[str, Any]:
 def mark(request: HttpRequest, session_id: int, payload: MarkIn) -> Attendance:
     user = staff_user(request)
     session = queries.get_session_for(user, session_id)
-    require_role(user, TAKE_ATTENDANCE_ROLES)
+    require(user, Capability.TAKE_ATTENDANCE)
     participant = get_participant_for(user, payload.participant_id, audit_view=False)
     return actions.mark_attendance(
         session=session,
@@ -362,7 +354,7 @@ class LedgerQuery(Schema):
 def read_ledger(request: HttpRequest, participant_id: int, filters: Query[LedgerQuery]) -> dict[str, Any]:
     user = staff_user(request)
     participant = get_participant_for(user, participant_id, purpose="API attendance ledger")
-    require_role(user, VIEW_ROLES)
+    require(user, Capability.VIEW_PARTICIPANT)
     episode = (
         participant.episodes.filter(program__in=visible_programs(user), admitted_on__isnull=False)
         .select_related("program__site")
@@ -436,7 +428,7 @@ def read_board(request: HttpRequest, filters: Query[BoardQuery]) -> dict[str, An
 def read_outreach(request: HttpRequest, participant_id: int) -> list[Any]:
     user = staff_user(request)
     participant = get_participant_for(user, participant_id, purpose="API outreach tasks")
-    require_role(user, VIEW_ROLES)
+    require(user, Capability.VIEW_PARTICIPANT)
     return queries.outreach_for_participant(participant, user)
 
 
@@ -523,7 +515,7 @@ def read_authorization(request: HttpRequest, authorization_id: int) -> dict[str,
 def create_authorization(request: HttpRequest, payload: AuthorizationIn) -> Status[dict[str, Any]]:
     user = staff_user(request)
     participant: Participant = get_participant_for(user, payload.participant_id, audit_view=False)
-    require_role(user, AUTHORIZATION_ROLES)
+    require(user, Capability.MANAGE_AUTHORIZATIONS)
     details = actions.AuthorizationDetails(
         payer=_payer(user, payload.payer_id),
         number=payload.number,
@@ -545,7 +537,7 @@ def create_authorization(request: HttpRequest, payload: AuthorizationIn) -> Stat
 def update_authorization(request: HttpRequest, authorization_id: int, payload: AuthorizationPatch) -> dict[str, Any]:
     user = staff_user(request)
     a = queries.get_authorization_for(user, authorization_id)
-    require_role(user, AUTHORIZATION_ROLES)
+    require(user, Capability.MANAGE_AUTHORIZATIONS)
     changes = payload.dict(exclude_unset=True)
     if "payer_id" in changes:
         payer_id = changes.pop("payer_id")
@@ -573,7 +565,7 @@ class VoidQuery(Schema):
 def void_authorization(request: HttpRequest, authorization_id: int, filters: Query[VoidQuery]) -> dict[str, Any]:
     user = staff_user(request)
     a = queries.get_authorization_for(user, authorization_id)
-    require_role(user, AUTHORIZATION_ROLES)
+    require(user, Capability.MANAGE_AUTHORIZATIONS)
     voided = actions.void_authorization(authorization=a, reason=filters.reason, by=user, at=timezone.now())
     return _authorization_out(queries.AuthorizationRow(voided, 0, [], timezone.now().date()))
 
@@ -591,7 +583,7 @@ class BillableQuery(Schema):
 @refusals
 def billable_days(request: HttpRequest, filters: Query[BillableQuery]) -> dict[str, Any]:
     user = staff_user(request)
-    require_role(user, BILLING_ROLES, "see billing")
+    require(user, Capability.VIEW_BILLING)
     if filters.ends_on <= filters.starts_on:
         raise AttendanceError("ends_on", "The end (exclusive) must be after the start.")
     if (filters.ends_on - filters.starts_on).days > 367:

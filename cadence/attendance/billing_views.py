@@ -15,13 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cadence.accounts.permissions import Capability, require
 from cadence.accounts.request import staff_user
 from cadence.core.queries import local_now
 from cadence.participants.queries import get_participant_for
 
 from . import actions, conf, queries
 from .forms import AuthorizationFilterForm, AuthorizationForm, BillingFilterForm, VoidForm
-from .rules import AUTHORIZATION_ROLES, BILLING_ROLES, VIEW_ROLES, AttendanceError, require_role
+from .rules import AttendanceError
 from .views import can
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -31,7 +32,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 def authorizations_view(request: HttpRequest) -> HttpResponse:
     """Live authorizations of participants with an open episode in the user's programs, most urgent first."""
     user = staff_user(request)
-    require_role(user, VIEW_ROLES)
+    require(user, Capability.VIEW_PARTICIPANT)
     programs = queries.programs_for(user).filter(active=True).order_by("site__name", "name")
     program = None
     if (raw := request.GET.get("program")) and raw.isdigit():
@@ -70,7 +71,7 @@ def _form_page(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
 def authorization_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     participant = get_participant_for(user, pk, audit_view=False)
-    require_role(user, AUTHORIZATION_ROLES)
+    require(user, Capability.MANAGE_AUTHORIZATIONS)
     initial = {"payer": participant.payer_id, "starts_on": local_now(user, timezone.now()).date()}
     form = AuthorizationForm(
         request.POST if request.method == "POST" else None, organization_id=participant.organization_id, initial=initial
@@ -92,7 +93,7 @@ def authorization_new_view(request: HttpRequest, pk: int) -> HttpResponse:
 def authorization_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     a = queries.get_authorization_for(user, pk)
-    require_role(user, AUTHORIZATION_ROLES)
+    require(user, Capability.MANAGE_AUTHORIZATIONS)
     form = AuthorizationForm(
         request.POST if request.method == "POST" else None,
         organization_id=a.participant.organization_id,
@@ -115,7 +116,7 @@ def authorization_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def authorization_void_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     a = queries.get_authorization_for(user, pk)
-    require_role(user, AUTHORIZATION_ROLES)
+    require(user, Capability.MANAGE_AUTHORIZATIONS)
     form = VoidForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +149,7 @@ def billing_view(request: HttpRequest) -> HttpResponse:
     """Billable days of one payer's participants over a date range, with the reason for every day that
     does not qualify."""
     user = staff_user(request)
-    require_role(user, BILLING_ROLES, "see billing")
+    require(user, Capability.VIEW_BILLING)
     form = _billing_filter(request, user)
     report = None
     if request.GET.get("payer") and form.is_valid():
@@ -187,7 +188,7 @@ def billing_export_view(request: HttpRequest) -> HttpResponse:
     """The billable days as CSV (one row per service day, flagged days included); an EXPORT audit entry
     records who exported what."""
     user = staff_user(request)
-    require_role(user, BILLING_ROLES, "export billing")
+    require(user, Capability.VIEW_BILLING)
     form = _billing_filter(request, user)
     if not form.is_valid():
         return HttpResponse("Choose a payer and dates.", status=400, content_type="text/plain")

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cadence.accounts.models import STAFF_ROLES, User
-from cadence.accounts.permissions import roles_with
+from cadence.accounts.permissions import Capability, has_capability, require, roles_with
 from cadence.accounts.request import staff_user
 from cadence.programs.models import Site
 
 from . import actions, conf, queries
 from .forms import KioskForm
-from .rules import KIOSK_ROLES, AttendanceError, may, require_role
+from .rules import AttendanceError
 
 KIOSK_KEY = "attendance_kiosk"
 FLASH_KEY = "attendance_kiosk_flash"
@@ -42,7 +42,7 @@ def unlocked_by(request: HttpRequest, site: Site, now: dt.datetime) -> User | No
     by = state.get("by")
     if not isinstance(by, int):
         return None
-    return User.objects.filter(pk=by, is_active=True, role__in=roles_with(KIOSK_ROLES)).first()
+    return User.objects.filter(pk=by, is_active=True, role__in=roles_with(Capability.TAKE_ATTENDANCE)).first()
 
 
 def _site(site_id: int) -> Site:
@@ -94,9 +94,11 @@ def kiosk_view(request: HttpRequest, site_id: int) -> HttpResponse:
 def _locked(request: HttpRequest, site: Site) -> HttpResponse:
     user = request.user
     staff = isinstance(user, User) and user.is_active and user.role in STAFF_ROLES
+    may_unlock = False
     if isinstance(user, User) and staff:
         queries.get_site_for(user, site.pk)  # 404 (audited) for a site out of scope
-    context = {"site": site, "staff": staff, "may_unlock": staff and may(user, KIOSK_ROLES)}
+        may_unlock = has_capability(user.role, Capability.TAKE_ATTENDANCE)
+    context = {"site": site, "staff": staff, "may_unlock": may_unlock}
     return render(request, "attendance/kiosk_locked.html", context, status=200 if staff else 403)
 
 
@@ -106,7 +108,7 @@ def unlock_view(request: HttpRequest, site_id: int) -> HttpResponse:
     holds no staff session."""
     user = staff_user(request)
     site = queries.get_site_for(user, site_id)
-    require_role(user, KIOSK_ROLES, "open the check-in kiosk")
+    require(user, Capability.TAKE_ATTENDANCE)
     now = timezone.now()
     actions.unlock_kiosk(site=site, by=user, at=now)
     logout(request)

@@ -149,6 +149,44 @@ def build_spans(
     return spans
 
 
+def spans_for(
+    episodes: QuerySet[Episode], *, population: str, facts: Iterable[EpisodeFacts] | None = None
+) -> dict[int, EpisodeSpan]:
+    """The span (days and level history, ``build_spans``) of each admitted episode of ``episodes``, with
+    the minimums of ``population``: 3 queries whatever the number of episodes (the episodes, the levels,
+    the level changes), 2 when the caller, having read the episodes already, passes their ``facts``.
+    Filtered by a subquery, never by a list of ids; read raw, each distinct date parsed once (boards read
+    thousands of rows)."""
+    dates: dict[object, dt.date] = {}
+
+    def day(raw: object) -> dt.date:
+        found = dates.get(raw)
+        if found is None:
+            found = dates[raw] = as_date(raw if isinstance(raw, dt.date) else str(raw)[:10])
+        return found
+
+    if facts is None:
+        facts = [
+            EpisodeFacts(pk, day(admitted), day(discharged) if discharged is not None else None, level_id)
+            for pk, admitted, discharged, level_id in raw_rows(
+                episodes.filter(admitted_on__isnull=False)
+                .order_by()
+                .annotate(admitted=Cast("admitted_on", CharField()), discharged=Cast("discharged_on", CharField()))
+                .values_list("pk", "admitted", "discharged", "level_of_care_id")
+            )
+        ]
+    changes = [
+        (episode_id, day(starts_on), level_id)
+        for episode_id, starts_on, level_id in raw_rows(
+            LevelOfCareChange.objects.filter(episode__in=episodes.order_by().values("pk"))
+            .order_by()
+            .annotate(starts=Cast("starts_on", CharField()))
+            .values_list("episode_id", "starts", "level_of_care_id")
+        )
+    ]
+    return build_spans(facts, changes, all_levels(), population)
+
+
 def mark_fact(row: dict[str, Any]) -> MarkFact:
     return MarkFact(
         occurs_on=row["occurs_on"],
@@ -341,13 +379,10 @@ def episode_ledger(
     starts = [current - (count - 1 - i) * WEEK for i in range(count)]
     if episode.admitted_on is None:
         return EpisodeLedger(episode, first_weekday, today, [], [])
-    span = build_spans(
-        [EpisodeFacts(episode.pk, episode.admitted_on, episode.discharged_on, episode.level_of_care_id)],
-        LevelOfCareChange.objects.filter(episode_id=episode.pk).values_list(
-            "episode_id", "starts_on", "level_of_care_id"
-        ),
-        all_levels(),
-        program.population,
+    span = spans_for(
+        Episode.objects.filter(pk=episode.pk),
+        population=program.population,
+        facts=[EpisodeFacts(episode.pk, episode.admitted_on, episode.discharged_on, episode.level_of_care_id)],
     )[episode.pk]
     first, end = starts[0], current + WEEK
     marks = [
@@ -554,16 +589,7 @@ def _program_board(
         for r in rows
         if r.admitted_on is not None  # always set on an admitted episode (database constraint)
     ]
-    changes = [
-        (episode_id, day(starts_on), level_id)
-        for episode_id, starts_on, level_id in raw_rows(
-            LevelOfCareChange.objects.filter(episode__in=episodes)
-            .order_by()
-            .annotate(starts=_as_text("starts_on"))
-            .values_list("episode_id", "starts", "level_of_care_id")
-        )
-    ]
-    spans = build_spans(facts, changes, all_levels(), program.population)
+    spans = spans_for(episodes, population=program.population, facts=facts)
     from .weekly import board_weeks  # the cache module reads this one's helpers
 
     weeks, empty_week = board_weeks(program, week_starts=[last_start, this_start], at=at)

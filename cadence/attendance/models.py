@@ -383,25 +383,20 @@ class Authorization(models.Model):
 
 
 class WeeklyLedger(models.Model):
-    """A cache of one episode's ledger week (``ledger.WeekLedger``), so that boards read one row per
-    participant and week instead of every mark. Invariant: a row exists for every episode and ledger week
-    (the program's week start) holding at least one attendance mark.
-
-    The attendance columns (minutes, days and their day masks, minutes by service and by day, absences,
-    program cancellations) depend only on the marks: ``mark_attendance`` rewrites the row in the same
-    transaction, so they are always exact. The requirement, bookings and status columns are the ledger as
-    of ``computed_at``: they also depend on the level of care, the bookings and the clock, which change
-    elsewhere; pages recompute those live from the attendance columns (``weekly.board_weeks``), and the
-    nightly rebuild (``manage.py rebuild_weekly_ledgers``) rewrites every row of recent weeks.
-    """
+    """A cache of what one episode's ledger week owes to its marks (``ledger.CachedAttendance``), so that
+    boards read one row per participant and week instead of every mark. Invariant: a row exists for
+    every admitted episode and ledger week (the program's week start) holding at least one attendance
+    mark, and it equals a sum of those marks: ``mark_attendance`` rewrites the row in the same
+    transaction. The requirement, the bookings and the status also depend on the level of care, the
+    bookings and the clock, which change elsewhere, so they are not stored: readers compute them live
+    from these columns (``weekly.board_weeks``). ``manage.py rebuild_weekly_ledgers`` rewrites rows from
+    the marks (after a bulk import or a change of a program's week start)."""
 
     episode = models.ForeignKey("participants.Episode", on_delete=models.CASCADE, related_name="weekly_ledgers")
     participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="weekly_ledgers")
     program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="weekly_ledgers")
     week_start = models.DateField(help_text="First day of the ledger week (site time).")
-    # Attendance (exact).
     minutes = models.PositiveIntegerField(default=0, help_text="Counted minutes attended.")
-    days = models.PositiveSmallIntegerField(default=0, help_text="Days with counted minutes.")
     counted_days_mask = models.PositiveSmallIntegerField(default=0, help_text="Bit d: counted minutes on day d.")
     minutes_by_service = models.JSONField(default=dict, help_text="Counted minutes by service type code.")
     day_minutes = models.JSONField(default=list, help_text="Counted minutes on each of the 7 days.")
@@ -410,19 +405,6 @@ class WeeklyLedger(models.Model):
     cancelled_days_mask = models.PositiveSmallIntegerField(default=0)
     excused_absences = models.PositiveSmallIntegerField(default=0)
     unexcused_absences = models.PositiveSmallIntegerField(default=0)
-    # The ledger as of ``computed_at``.
-    required_minutes = models.PositiveIntegerField(default=0)
-    required_days = models.PositiveSmallIntegerField(default=0)
-    levels = models.CharField(max_length=60, blank=True, help_text="Level codes in force, comma-separated.")
-    booked_minutes = models.PositiveIntegerField(default=0)
-    booked_sessions = models.PositiveSmallIntegerField(default=0)
-    unrecorded_sessions = models.PositiveSmallIntegerField(default=0)
-    projected_minutes = models.PositiveIntegerField(default=0)
-    projected_days = models.PositiveSmallIntegerField(default=0)
-    is_over = models.BooleanField(default=False)
-    short_because_of_program = models.BooleanField(default=False)
-    status = models.CharField(max_length=16)
-    computed_at = models.DateTimeField()
 
     class Meta:
         ordering = ["episode", "week_start"]
@@ -439,7 +421,7 @@ class WeeklyLedger(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Week of {self.week_start} for episode {self.episode_id}: {self.minutes} min ({self.status})"
+        return f"Week of {self.week_start} for episode {self.episode_id}: {self.minutes} min"
 
 
 class NightlyRun(models.Model):

@@ -51,9 +51,7 @@ def run_nightly(
                 if run is None:
                     run = NightlyRun.objects.create(program=program, local_date=local_date, started_at=at)
                 current = ledger_week_of(program, local_date)
-                run.ledgers = rebuild_program(
-                    program, first_week=current - (weeks - 1) * WEEK, last_week=current, at=at
-                )
+                run.ledgers = rebuild_program(program, first_week=current - (weeks - 1) * WEEK, last_week=current)
                 run.tasks_opened = len(evaluate_program(program, at=at))
                 run.started_at, run.finished_at = at, at
                 run.save()

@@ -1,5 +1,6 @@
-"""Pure attendance rules (no database): who may do what, minutes attended, roster membership, the
-"note signed" lock, kiosk windows and PINs, ledger weeks.
+"""Pure attendance rules (no database): minutes attended, roster membership, the "note signed" lock,
+kiosk windows and PINs, ledger weeks. Who may do what is ``cadence.accounts.permissions`` (attendance
+needs TAKE_ATTENDANCE, RECORD_OUTREACH, MANAGE_AUTHORIZATIONS, VIEW_BILLING, and VIEW_PARTICIPANT to read).
 
 Every refusal is an ``AttendanceError(field, reason)`` with the reason in plain words; the views show
 it next to the field and the API answers 400 ``{"detail": [{"field": ..., "reason": ...}]}``.
@@ -12,10 +13,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-
-from cadence.accounts.permissions import Capability, has_capability
-
 from .models import AttendanceStatus
 
 
@@ -26,30 +23,6 @@ class AttendanceError(Exception):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
-
-
-# --- Who may do what -------------------------------------------------------------------------------
-#
-# Capabilities live in ``cadence.accounts.permissions`` (the single home); these names say what each
-# attendance check needs. Reading ledgers, boards and authorizations is VIEW_PARTICIPANT (auditors included).
-
-TAKE_ATTENDANCE_ROLES = Capability.TAKE_ATTENDANCE
-KIOSK_ROLES = TAKE_ATTENDANCE_ROLES
-SET_PIN_ROLES = TAKE_ATTENDANCE_ROLES
-OUTREACH_ROLES = Capability.RECORD_OUTREACH
-AUTHORIZATION_ROLES = Capability.MANAGE_AUTHORIZATIONS
-BILLING_ROLES = Capability.VIEW_BILLING
-VIEW_ROLES = Capability.VIEW_PARTICIPANT
-
-
-def may(user: object, capability: Capability) -> bool:
-    return has_capability(str(getattr(user, "role", "")), capability)
-
-
-def require_role(user: object, capability: Capability, what: str = "") -> None:
-    """Raise PermissionDenied unless the user's role grants ``capability``."""
-    if not may(user, capability):
-        raise PermissionDenied(f"Your role does not allow this ({what or capability.value.replace('_', ' ')}).")
 
 
 # --- Marks ---------------------------------------------------------------------------------------

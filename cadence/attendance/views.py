@@ -21,7 +21,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.accounts.models import User
-from cadence.accounts.permissions import Capability, has_capability
+from cadence.accounts.permissions import Capability, has_capability, require
 from cadence.accounts.request import staff_user
 from cadence.accounts.scope import out_of_scope, visible_programs
 from cadence.core.queries import local_now
@@ -34,19 +34,7 @@ from .forms import AddToRosterForm, BoardFilterForm, MarkForm, OutreachForm, Pin
 from .ledger import STATUS_LABELS
 from .ledger_data import episode_ledger, local_today, program_board, week_starts_on
 from .models import Attendance, AttendanceCode, Weekday
-from .rules import (
-    AUTHORIZATION_ROLES,
-    BILLING_ROLES,
-    OUTREACH_ROLES,
-    SET_PIN_ROLES,
-    TAKE_ATTENDANCE_ROLES,
-    VIEW_ROLES,
-    AttendanceError,
-    MarkChoice,
-    may,
-    require_role,
-    week_start_of,
-)
+from .rules import AttendanceError, MarkChoice, week_start_of
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -57,17 +45,17 @@ def is_htmx(request: HttpRequest) -> bool:
 
 def _viewer(request: HttpRequest) -> User:
     user = staff_user(request)
-    require_role(user, VIEW_ROLES)
+    require(user, Capability.VIEW_PARTICIPANT)
     return user
 
 
 def can(user: User) -> dict[str, bool]:
     return {
-        "mark": may(user, TAKE_ATTENDANCE_ROLES),
-        "set_pin": may(user, SET_PIN_ROLES),
-        "outreach": may(user, OUTREACH_ROLES),
-        "authorize": may(user, AUTHORIZATION_ROLES),
-        "billing": may(user, BILLING_ROLES),
+        "mark": has_capability(user.role, Capability.TAKE_ATTENDANCE),
+        "set_pin": has_capability(user.role, Capability.TAKE_ATTENDANCE),
+        "outreach": has_capability(user.role, Capability.RECORD_OUTREACH),
+        "authorize": has_capability(user.role, Capability.MANAGE_AUTHORIZATIONS),
+        "billing": has_capability(user.role, Capability.VIEW_BILLING),
     }
 
 
@@ -164,7 +152,7 @@ def mark_view(request: HttpRequest, pk: int, participant_id: int) -> HttpRespons
     redirected to the roster with a message."""
     user = staff_user(request)
     session = queries.get_session_for(user, pk)
-    require_role(user, TAKE_ATTENDANCE_ROLES)
+    require(user, Capability.TAKE_ATTENDANCE)
     participant = _roster_participant(user, session, participant_id)
     form = MarkForm(request.POST)
     if form.is_valid():
@@ -196,7 +184,7 @@ def mark_view(request: HttpRequest, pk: int, participant_id: int) -> HttpRespons
 def all_present_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     session = queries.get_session_for(user, pk)
-    require_role(user, TAKE_ATTENDANCE_ROLES)
+    require(user, Capability.TAKE_ATTENDANCE)
     try:
         count = actions.mark_all_present(session=session, by=user, at=timezone.now())
     except AttendanceError as err:
@@ -211,7 +199,7 @@ def add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a participant who is not booked (walk-in, make-up) with a reason."""
     user = staff_user(request)
     session = queries.get_session_for(user, pk)
-    require_role(user, TAKE_ATTENDANCE_ROLES)
+    require(user, Capability.TAKE_ATTENDANCE)
     form = AddToRosterForm(
         request.POST if request.method == "POST" else None, episodes=queries.addable_episodes(session)
     )
@@ -240,7 +228,7 @@ def check_in_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     """Confirm (marks present, late from the check-in time) or dismiss a kiosk check-in."""
     user = staff_user(request)
     check_in = queries.get_check_in_for(user, pk)
-    require_role(user, TAKE_ATTENDANCE_ROLES)
+    require(user, Capability.TAKE_ATTENDANCE)
     try:
         if decision == "confirm":
             actions.confirm_check_in(check_in=check_in, by=user, at=timezone.now())
@@ -288,7 +276,7 @@ def _participant_context(user: User, participant: Participant, now: dt.datetime)
 def participant_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     participant = get_participant_for(user, pk, purpose="Opened the attendance page")
-    require_role(user, VIEW_ROLES)
+    require(user, Capability.VIEW_PARTICIPANT)
     context = _participant_context(user, participant, timezone.now()) | {"participant": participant, "can": can(user)}
     return render(request, "attendance/participant.html", context)
 
@@ -298,7 +286,7 @@ def pin_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Set or reset the participant's kiosk PIN (the check-in code is created the first time)."""
     user = staff_user(request)
     participant = get_participant_for(user, pk, audit_view=False)
-    require_role(user, SET_PIN_ROLES)
+    require(user, Capability.TAKE_ATTENDANCE)
     form = PinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -405,7 +393,7 @@ def outreach_list_view(request: HttpRequest) -> HttpResponse:
 def outreach_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     task = queries.get_task_for(user, pk)
-    require_role(user, OUTREACH_ROLES)
+    require(user, Capability.RECORD_OUTREACH)
     form = OutreachForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,11 +1,11 @@
 """The weekly ledger cache (``models.WeeklyLedger``): writing one row after a mark, rebuilding a program's
 rows in bulk, and reading a program's weeks back for the boards.
 
-A row's attendance columns come from ``ledger.CachedAttendance`` (exact: only marks change them, and every
-mark rewrites its row in the same transaction). The requirement, bookings and status columns are the
-ledger as of ``computed_at``; the board recomputes them live from the attendance columns, the level
-history and the bookings (``board_weeks``), so a level change, a new booking or the end of a week shows
-at once. The nightly rebuild keeps the stored snapshot in step.
+A row holds what depends only on the marks (``ledger.CachedAttendance``), so it is always exact: every
+mark rewrites its row in the same transaction, from that week's marks alone. Everything else a ledger
+shows (the requirement, the bookings and the status) depends on the level history, the bookings and the
+clock, which change elsewhere: readers compute it live from the row (``board_weeks``, the roster), so a
+level change, a new booking or the end of a week shows at once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connections, models, transaction
 
-from cadence.participants.models import Episode, LevelOfCareChange
+from cadence.participants.models import Episode
 from cadence.programs.models import Program
 
 from .ledger import (
@@ -38,12 +38,11 @@ from .ledger import (
 from .ledger_data import (
     EpisodeFacts,
     add_booked_totals,
-    all_levels,
     booked_fact,
-    build_spans,
     midnight,
     no_gc_pauses,
     raw_rows,
+    spans_for,
     unmarked_bookings,
     week_starts_on,
 )
@@ -59,11 +58,20 @@ BOOKED_FIELDS = (
 )
 
 
-def row_values(ledger: WeekLedger, cached: CachedAttendance, at: dt.datetime) -> dict[str, Any]:
+MARK_COLUMNS = (
+    "occurs_on",
+    "session__service_type__code",
+    "session__service_type__counts_toward_hours",
+    "status",
+    "minutes",
+    "session_minutes",
+)
+
+
+def row_values(cached: CachedAttendance) -> dict[str, Any]:
     """The columns of a ``WeeklyLedger`` row (besides its keys)."""
     return {
         "minutes": cached.minutes,
-        "days": ledger.days,
         "counted_days_mask": cached.counted_days_mask,
         "minutes_by_service": cached.minutes_by_service,
         "day_minutes": list(cached.day_minutes),
@@ -72,18 +80,6 @@ def row_values(ledger: WeekLedger, cached: CachedAttendance, at: dt.datetime) ->
         "cancelled_days_mask": cached.cancelled_days_mask,
         "excused_absences": cached.excused_absences,
         "unexcused_absences": cached.unexcused_absences,
-        "required_minutes": ledger.required_minutes,
-        "required_days": ledger.required_days,
-        "levels": ",".join(ledger.levels),
-        "booked_minutes": ledger.booked_minutes,
-        "booked_sessions": ledger.booked_sessions,
-        "unrecorded_sessions": ledger.unrecorded_sessions,
-        "projected_minutes": ledger.projected_minutes,
-        "projected_days": ledger.projected_days,
-        "is_over": ledger.is_over,
-        "short_because_of_program": ledger.short_because_of_program,
-        "status": ledger.status.value,
-        "computed_at": at,
     }
 
 
@@ -105,16 +101,15 @@ def episode_span(episode: Episode) -> EpisodeSpan | None:
     """The episode's days and level history (2 queries), None before admission."""
     if episode.admitted_on is None:
         return None
-    changes = LevelOfCareChange.objects.filter(episode_id=episode.pk).values_list(
-        "episode_id", "starts_on", "level_of_care_id"
-    )
     facts = EpisodeFacts(episode.pk, episode.admitted_on, episode.discharged_on, episode.level_of_care_id)
-    return build_spans([facts], changes, all_levels(), episode.program.population)[episode.pk]
+    spans = spans_for(Episode.objects.filter(pk=episode.pk), population=episode.program.population, facts=[facts])
+    return spans[episode.pk]
 
 
 def fresh_week(episode: Episode, *, week_start: dt.date, at: dt.datetime) -> tuple[WeekTotals, WeekLedger] | None:
     """One episode's week computed from the marks and bookings themselves (no cache): its totals (before
-    bookings are added) and its ledger; None before admission. The reference the cache must equal."""
+    bookings are added) and its ledger; None before admission. The reference the cache and the boards
+    must equal (the tests compare them)."""
     span = episode_span(episode)
     if span is None:
         return None
@@ -125,14 +120,7 @@ def fresh_week(episode: Episode, *, week_start: dt.date, at: dt.datetime) -> tup
     totals = WeekTotals()
     for row in Attendance.objects.filter(
         episode_id=episode.pk, occurs_on__gte=week_start, occurs_on__lt=week_end
-    ).values_list(
-        "occurs_on",
-        "session__service_type__code",
-        "session__service_type__counts_toward_hours",
-        "status",
-        "minutes",
-        "session_minutes",
-    ):
+    ).values_list(*MARK_COLUMNS):
         totals.add_mark(*row)
     marks_only = CachedAttendance.from_totals(totals, week_start).totals(week_start)
     booked = unmarked_bookings().filter(
@@ -146,119 +134,97 @@ def fresh_week(episode: Episode, *, week_start: dt.date, at: dt.datetime) -> tup
     return marks_only, ledger_from_totals(span=span, week_start=week_start, totals=totals, today=today)
 
 
+def week_attendance(episode_id: int, *, week_start: dt.date) -> CachedAttendance | None:
+    """What the cache stores of the episode's ledger week from ``week_start``, summed from its marks
+    (1 query); None when the week has no mark."""
+    totals = WeekTotals()
+    marked = False
+    for row in Attendance.objects.filter(
+        episode_id=episode_id, occurs_on__gte=week_start, occurs_on__lt=week_start + WEEK
+    ).values_list(*MARK_COLUMNS):
+        totals.add_mark(*row)
+        marked = True
+    return CachedAttendance.from_totals(totals, week_start) if marked else None
+
+
 def ledger_week_of(program: Program, day: dt.date) -> dt.date:
     return week_start_of(day, week_starts_on(program))
 
 
 @transaction.atomic
-def refresh_weekly_ledger(*, episode: Episode, day: dt.date, at: dt.datetime) -> WeeklyLedger | None:
-    """Rewrite the cached row of the episode's ledger week holding ``day`` from its marks and bookings;
-    the row is removed when the week has no mark (the invariant: rows exactly for weeks with marks)."""
+def refresh_weekly_ledger(*, episode: Episode, day: dt.date) -> CachedAttendance | None:
+    """Rewrite the cached row of the episode's ledger week holding ``day`` from its marks (4 queries: the
+    lock, the program's week start, the marks, the update; a new row adds its insert). The row is removed
+    when the week has no mark or the episode was never admitted (the invariant: rows exactly for the
+    weeks with marks). Returns what the row now holds (None: no row)."""
     # One refresh of an episode at a time, each reading the marks after the previous one committed:
     # otherwise two staff marking two sessions of the same week could each write a row without the
-    # other's mark (the last write of a stale computation would win).
+    # other's mark (the last write of a stale computation would win). The lock also makes the update
+    # then insert below safe: no other transaction can insert this episode's row meanwhile.
     Episode.objects.select_for_update().filter(pk=episode.pk).values_list("pk", flat=True).get()
     week_start = ledger_week_of(episode.program, day)
-    found = fresh_week(episode, week_start=week_start, at=at)
-    marked = Attendance.objects.filter(
-        episode_id=episode.pk, occurs_on__gte=week_start, occurs_on__lt=week_start + WEEK
-    ).exists()
-    if found is None or not marked:
-        WeeklyLedger.objects.filter(episode_id=episode.pk, week_start=week_start).delete()
+    rows = WeeklyLedger.objects.filter(episode_id=episode.pk, week_start=week_start)
+    attendance = week_attendance(episode.pk, week_start=week_start) if episode.admitted_on is not None else None
+    if attendance is None:
+        rows.delete()
         return None
-    totals, ledger = found
-    row, _created = WeeklyLedger.objects.update_or_create(
-        episode_id=episode.pk,
-        week_start=week_start,
-        defaults={
-            "participant_id": episode.participant_id,
-            "program_id": episode.program_id,
-            **row_values(ledger, CachedAttendance.from_totals(totals, week_start), at),
-        },
-    )
-    return row
+    values = row_values(attendance)
+    if not rows.update(**values):
+        WeeklyLedger.objects.create(
+            episode_id=episode.pk,
+            participant_id=episode.participant_id,
+            program_id=episode.program_id,
+            week_start=week_start,
+            **values,
+        )
+    return attendance
 
 
 # --- Rebuilding a program's weeks in bulk -------------------------------------------------------------
 
 
-def rebuild_program(program: Program, *, first_week: dt.date, last_week: dt.date, at: dt.datetime) -> int:
+def rebuild_program(program: Program, *, first_week: dt.date, last_week: dt.date) -> int:
     """Recompute every cached row of the program's ledger weeks from ``first_week`` to ``last_week``
-    (week starts, both inclusive) from the marks and bookings, replacing the rows of those dates in one
-    transaction (so a change of the program's week start is picked up too). Returns the rows written.
-    A fixed number of queries whatever the size (episodes, levels, level changes, marks, sessions,
-    bookings, one delete and batched inserts)."""
+    (week starts, both inclusive) from the marks, replacing the rows of those dates in one transaction
+    (so a change of the program's week start is picked up too). Returns the rows written. A fixed
+    number of queries whatever the size (the week start, the marks, one delete and batched inserts)."""
     with no_gc_pauses():
-        return _rebuild_program(program, first_week=first_week, last_week=last_week, at=at)
+        return _rebuild_program(program, first_week=first_week, last_week=last_week)
 
 
-def _rebuild_program(program: Program, *, first_week: dt.date, last_week: dt.date, at: dt.datetime) -> int:
-    zone = program.site.zone
-    today = at.astimezone(zone).date()
+def _rebuild_program(program: Program, *, first_week: dt.date, last_week: dt.date) -> int:
     end = last_week + WEEK
-    episodes: dict[int, tuple[int, EpisodeFacts]] = {}
-    for pk, participant_id, admitted_on, discharged_on, level_id in Episode.objects.filter(
-        program_id=program.pk, admitted_on__isnull=False
-    ).values_list("pk", "participant_id", "admitted_on", "discharged_on", "level_of_care_id"):
-        if admitted_on is not None:  # always, by the filter
-            episodes[pk] = (participant_id, EpisodeFacts(pk, admitted_on, discharged_on, level_id))
-    changes = LevelOfCareChange.objects.filter(episode__program_id=program.pk).values_list(
-        "episode_id", "starts_on", "level_of_care_id"
-    )
-    spans = build_spans([facts for _p, facts in episodes.values()], changes, all_levels(), program.population)
-    marks_only: dict[int, dict[dt.date, WeekTotals]] = defaultdict(dict)
     first_weekday = week_starts_on(program)
-
-    def bucket(store: dict[int, dict[dt.date, WeekTotals]], episode_id: int, day: dt.date) -> WeekTotals:
-        start = week_start_of(day, first_weekday)
-        weeks = store[episode_id]
-        if start not in weeks:
-            weeks[start] = WeekTotals()
-        return weeks[start]
-
-    mark_rows = (
-        Attendance.objects.filter(episode__program_id=program.pk, occurs_on__gte=first_week, occurs_on__lt=end)
+    week_of: dict[dt.date, dt.date] = {}  # thousands of marks share a few dates: each date's week once
+    weeks: dict[tuple[int, dt.date], tuple[int, WeekTotals]] = {}
+    marks = (
+        Attendance.objects.filter(
+            episode__program_id=program.pk,
+            episode__admitted_on__isnull=False,  # as ``refresh_weekly_ledger``: no row before admission
+            occurs_on__gte=first_week,
+            occurs_on__lt=end,
+        )
         .order_by()
-        .values_list(
-            "episode_id",
-            "occurs_on",
-            "session__service_type__code",
-            "session__service_type__counts_toward_hours",
-            "status",
-            "minutes",
-            "session_minutes",
-        )
+        .values_list("episode_id", "episode__participant_id", *MARK_COLUMNS)
     )
-    for episode_id, occurs_on, service, counts, status, minutes, session_minutes in mark_rows:
-        if episode_id in spans:
-            bucket(marks_only, episode_id, occurs_on).add_mark(
-                occurs_on, service, counts, status, minutes, session_minutes
-            )
-    cached = {
-        (episode_id, start): CachedAttendance.from_totals(totals, start)
-        for episode_id, weeks in marks_only.items()
-        for start, totals in weeks.items()
-    }
-
-    # The cache holds the marks only; the same totals then take the bookings for the snapshot columns.
-    def booked_bucket(episode_id: int, day: dt.date) -> WeekTotals | None:
-        return marks_only.get(episode_id, {}).get(week_start_of(day, first_weekday))
-
-    add_booked_totals(program, first=first_week, end=end, at=at, bucket=booked_bucket)
-    rows = []
-    for (episode_id, start), attendance in cached.items():
-        ledger = ledger_from_totals(
-            span=spans[episode_id], week_start=start, totals=marks_only[episode_id][start], today=today
-        )
-        rows.append(
-            {
-                "episode_id": episode_id,
-                "participant_id": episodes[episode_id][0],
-                "program_id": program.pk,
-                "week_start": start,
-                **row_values(ledger, attendance, at),
-            }
-        )
+    for episode_id, participant_id, occurs_on, *mark in marks:
+        start = week_of.get(occurs_on)
+        if start is None:
+            start = week_of[occurs_on] = week_start_of(occurs_on, first_weekday)
+        found = weeks.get((episode_id, start))
+        if found is None:
+            found = weeks[(episode_id, start)] = (participant_id, WeekTotals())
+        found[1].add_mark(occurs_on, *mark)
+    rows = [
+        {
+            "episode_id": episode_id,
+            "participant_id": participant_id,
+            "program_id": program.pk,
+            "week_start": start,
+            **row_values(CachedAttendance.from_totals(totals, start)),
+        }
+        for (episode_id, start), (participant_id, totals) in weeks.items()
+    ]
     with transaction.atomic():
         WeeklyLedger.objects.filter(program_id=program.pk, week_start__gte=first_week, week_start__lt=end).delete()
         insert_rows(rows)
@@ -324,7 +290,7 @@ def rebuild_weekly_ledgers(
             first = ledger_week_of(program, first_day) if first_day is not None else current
         else:
             first = current - (max(1, weeks) - 1) * WEEK
-        count = rebuild_program(program, first_week=first, last_week=current, at=at)
+        count = rebuild_program(program, first_week=first, last_week=current)
         written += count
         if progress is not None:
             progress(f"{program.name} ({program.site.name}): {count} week(s) from {first:%Y-%m-%d}")

@@ -193,7 +193,7 @@ def _after_save(row: Attendance, at: dt.datetime, evaluate: bool) -> None:
     """Rewrite the mark's cached ledger week (same transaction), then open the outreach tasks the
     accountability rules call for (``evaluate``)."""
     episode = Episode.objects.select_related("program__site").get(pk=row.episode_id)
-    refresh_weekly_ledger(episode=episode, day=row.occurs_on, at=at)
+    refresh_weekly_ledger(episode=episode, day=row.occurs_on)
     if not evaluate:
         return
     from .outreach import evaluate_accountability

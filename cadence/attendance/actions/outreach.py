@@ -12,13 +12,13 @@ from django.db.models import Max
 from cadence.accounts.models import User
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
-from cadence.participants.models import Episode, EpisodeStatus, LevelOfCareChange
+from cadence.participants.models import Episode, EpisodeStatus
 from cadence.programs.models import Program
 
 from .. import conf
 from ..accountability import RuleSpec, Trigger, evaluate
 from ..ledger import WEEK, ledger_weeks
-from ..ledger_data import EpisodeFacts, all_levels, build_spans, episode_ledger, program_facts, week_starts_on
+from ..ledger_data import EpisodeFacts, episode_ledger, program_facts, spans_for, week_starts_on
 from ..models import (
     RULE_DEFAULT_PARAMETER,
     AccountabilityRule,
@@ -129,16 +129,10 @@ def evaluate_program(program: Program, *, at: dt.datetime) -> list[OutreachTask]
     current = week_start_of(today, week_starts_on(program))
     count = conf.accountability_history_weeks()
     starts = [current - (count - 1 - i) * WEEK for i in range(count)]
-    episodes = list(
-        Episode.objects.filter(program=program, status=EpisodeStatus.ACTIVE, admitted_on__isnull=False).select_related(
-            "program__site"
-        )
-    )
+    admitted = Episode.objects.filter(program=program, status=EpisodeStatus.ACTIVE, admitted_on__isnull=False)
+    episodes = list(admitted.select_related("program__site"))
     facts = [EpisodeFacts(e.pk, e.admitted_on, e.discharged_on, e.level_of_care_id) for e in episodes if e.admitted_on]
-    changes = LevelOfCareChange.objects.filter(
-        episode__program=program, episode__status=EpisodeStatus.ACTIVE
-    ).values_list("episode_id", "starts_on", "level_of_care_id")
-    spans = build_spans(facts, changes, all_levels(), program.population)
+    spans = spans_for(admitted, population=program.population, facts=facts)
     marks, _booked = program_facts(program, starts_on=starts[0], ends_on=current + WEEK, at=at, with_booked=False)
     last_services = _last_services({"episode__program": program, "episode__status": EpisodeStatus.ACTIVE})
     specs = _specs(rules)

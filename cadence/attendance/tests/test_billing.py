@@ -11,9 +11,15 @@ import pytest
 from django.test import Client
 
 from cadence.accounts.models import User
-from cadence.attendance import actions
+from cadence.attendance import actions, billing
 from cadence.attendance.models import Authorization, PayerRule
-from cadence.attendance.queries import billing_report, participant_authorizations
+from cadence.attendance.queries import (
+    auth_window,
+    billing_report,
+    billing_rules,
+    participant_authorizations,
+    service_days,
+)
 from cadence.attendance.rules import AttendanceError, Mark
 from cadence.audit.models import AuditEntry
 from cadence.participants.models import Episode, Payer
@@ -111,6 +117,45 @@ def test_units_used_are_computed_from_billable_days(att: Att, payer: Payer, insu
     assert row.authorization == auth
     assert (row.units_used, row.units_left) == (2, 1)
     assert [w.kind.value for w in row.warnings] == ["low_units", "review_due"]
+
+
+def test_units_from_the_covered_days_alone_equal_units_from_every_day(att: Att, payer: Payer, insured: Episode) -> None:
+    """The authorization board reads only the days an authorization of the participant's payer covers
+    (``service_days(within=...)``): the units used must equal the full computation over every day."""
+
+    def nov(day: int) -> dt.date:
+        return dt.date(2026, 11, day)
+
+    one = authorize(att, insured, payer, units_authorized=1, ends_on=nov(18))
+    other_plan = Payer.objects.create(organization=att.world.site_a.organization, name="Lakeshore Plan")
+    foreign = authorize(att, insured, other_plan, number="LP-1", starts_on=nov(18))
+    for day in (16, 17, 18, 19, 23):  # 16 charged, 17 exhausted, then only the other payer's authorization
+        attend(att, insured, nov(day), 180)
+    second = att.episode()
+    second.participant.payer = payer
+    second.participant.save(update_fields=["payer"])
+    late = authorize(att, second, payer, number="SHP-2", starts_on=nov(19))
+    for day in (16, 19, 23):  # 16 before the authorization
+        attend(att, second, nov(day), 180)
+    uninsured = att.episode()
+    attend(att, uninsured, nov(16), 180)
+    ids = [insured.participant_id, second.participant_id, uninsured.participant_id]
+    windows = [auth_window(a) for a in Authorization.objects.filter(participant_id__in=ids)]
+    rules = billing_rules()
+    every_day = service_days(ids, starts_on=nov(1), ends_on=nov(30))
+    covered = service_days(ids, starts_on=nov(1), ends_on=nov(30), within=windows)
+    assert [(d.participant_id, d.day.day) for d in covered] == [
+        (insured.participant_id, 16),
+        (insured.participant_id, 17),
+        (second.participant_id, 19),
+        (second.participant_id, 23),
+    ]
+    assert len(every_day) == 9
+    full = billing.units_used(billing.billable_days(every_day, rules=rules, authorizations=windows))
+    assert billing.units_used_by_authorization(covered, rules=rules, authorizations=windows) == full
+    assert full == {one.pk: 1, late.pk: 2} and foreign.pk not in full
+    (row,) = participant_authorizations(second.participant, at=NOW)  # the board's path
+    assert row.units_used == 2
 
 
 def test_sessions_booked_after_the_authorization_are_warned(att: Att, payer: Payer, insured: Episode) -> None:

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 
 from cadence.accounts.models import User
 from cadence.attendance import actions
-from cadence.attendance.ledger import CachedAttendance
-from cadence.attendance.ledger_data import program_board
+from cadence.attendance.ledger import CachedAttendance, EpisodeSpan, LevelPeriod
+from cadence.attendance.ledger_data import EpisodeFacts, program_board, spans_for
 from cadence.attendance.models import WeeklyLedger
-from cadence.attendance.rules import AttendanceError, mark_from_choice
-from cadence.attendance.weekly import cached_of, fresh_week, rebuild_program, row_values
+from cadence.attendance.rules import AttendanceError, Mark, mark_from_choice
+from cadence.attendance.weekly import cached_of, fresh_week, rebuild_program, refresh_weekly_ledger, row_values
 from cadence.participants.models import Episode, LevelOfCareChange
 from cadence.programs.models import LevelOfCare
 from cadence.scheduling.models import Session
@@ -34,7 +34,6 @@ from .conftest import LAST_MONDAY, MONDAY, Att
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
 WEEKS = (LAST_MONDAY, MONDAY)
-SNAPSHOT = ("computed_at",)  # the only column allowed to differ between two computations at different times
 
 
 def assert_cache_is_fresh(episodes: list[Episode], at: dt.datetime) -> None:
@@ -53,11 +52,9 @@ def assert_cache_is_fresh(episodes: list[Episode], at: dt.datetime) -> None:
             else:
                 assert row is not None
                 assert cached_of(row) == CachedAttendance.from_totals(totals, week_start)
-                expected = row_values(ledger, CachedAttendance.from_totals(totals, week_start), at)
+                expected = row_values(CachedAttendance.from_totals(totals, week_start))
                 actual = {name: getattr(row, name) for name in expected}
-                assert {k: v for k, v in actual.items() if k not in SNAPSHOT} == {
-                    k: v for k, v in expected.items() if k not in SNAPSHOT
-                }
+                assert actual == expected
             on_board = board[episode.pk].this_week if week_start == MONDAY else board[episode.pk].last_week
             assert on_board == ledger
 
@@ -141,13 +138,13 @@ def test_the_bulk_rebuild_writes_the_rows_the_marks_wrote(
 
     def rows() -> dict[tuple[int, dt.date], dict[str, Any]]:
         return {
-            (r["episode_id"], r["week_start"]): {k: v for k, v in r.items() if k not in ("id", "computed_at")}
+            (r["episode_id"], r["week_start"]): {k: v for k, v in r.items() if k != "id"}
             for r in WeeklyLedger.objects.values()
         }
 
     by_marks = rows()
     assert len(by_marks) == 3  # episode 1: last week; episode 2: last week and this week
-    assert rebuild_program(att.world.iop_a, first_week=LAST_MONDAY, last_week=MONDAY, at=NOW) == 3
+    assert rebuild_program(att.world.iop_a, first_week=LAST_MONDAY, last_week=MONDAY) == 3
     assert rows() == by_marks
     WeeklyLedger.objects.all().delete()  # a lost cache is rebuilt by the command
     out = StringIO()
@@ -155,6 +152,68 @@ def test_the_bulk_rebuild_writes_the_rows_the_marks_wrote(
         call_command("rebuild_weekly_ledgers", "--all", stdout=out)
     assert rows() == by_marks
     assert "3 weekly ledger row(s) written" in out.getvalue()
+
+
+def test_a_mark_rewrites_its_week_from_the_marks_alone(
+    att: Att, roster: tuple[list[Session], list[Episode]], django_assert_num_queries: Any
+) -> None:
+    """Query guard: the cache keeps only what the marks decide, so a mark reads no level history and no
+    bookings. The whole mark of a new week was 31 queries when the row held a full ledger."""
+    sessions, episodes = roster
+    episode, by = episodes[0], att.world.clinician_a
+    _mark(att, sessions[0], episode)  # last week (and the audit log's first entry, which adds its head)
+    # The first mark of a week: the mark, its audit entry, then lock, week start, marks, update, insert.
+    with django_assert_num_queries(23):
+        actions.mark_attendance(
+            session=sessions[3], participant=episode.participant, mark=Mark("present"), by=by, at=NOW, evaluate=False
+        )
+    row = WeeklyLedger.objects.get(episode=episode, week_start=MONDAY)
+    assert (row.minutes, row.minutes_by_service, row.day_minutes) == (
+        90,
+        {"psychoeducation": 90},
+        [90, 0, 0, 0, 0, 0, 0],
+    )
+    # Then the refresh alone (savepoint, lock, week start, marks, update, release): the row exists.
+    with django_assert_num_queries(6):
+        stored = refresh_weekly_ledger(episode=episode, day=MONDAY + dt.timedelta(days=6))
+    assert stored == cached_of(WeeklyLedger.objects.get(pk=row.pk))
+    # A week without marks has no row, and refreshing it writes none (a delete of nothing).
+    assert refresh_weekly_ledger(episode=episode, day=LAST_MONDAY - dt.timedelta(days=7)) is None
+    assert WeeklyLedger.objects.filter(episode=episode).count() == 2  # last week and this week
+
+
+def test_spans_for_reads_each_admitted_episodes_days_and_level_history(
+    att: Att, django_assert_num_queries: Any
+) -> None:
+    admitted = dt.date(2026, 10, 5)  # the factory's admission date, at the program's level (2.1)
+    stepped = att.episode()
+    LevelOfCareChange.objects.create(
+        episode=stepped,
+        level_of_care=LevelOfCare.objects.get(code="2.5"),
+        starts_on=MONDAY,
+        reason="step up",
+        changed_by=att.world.director,
+        created_at=NOW,
+    )
+    ended = att.episode(status="discharged", discharged_on=LAST_MONDAY, discharge_reason=1)
+    waiting = att.episode(status="referred", admitted_on=None)
+    episodes = Episode.objects.filter(pk__in=[stepped.pk, ended.pk, waiting.pk])
+    with django_assert_num_queries(3):  # the episodes, the levels, the level changes
+        spans = spans_for(episodes, population="adult")
+    iop = LevelPeriod(admitted, "2.1", 540, 3)  # 9 hours on 3 days for adults (DOMAIN.md)
+    assert spans == {
+        stepped.pk: EpisodeSpan(admitted, None, (iop, LevelPeriod(MONDAY, "2.5", 1200, 5))),
+        ended.pk: EpisodeSpan(admitted, LAST_MONDAY, (iop,)),
+    }  # never admitted: no span
+    # Given the facts (the caller read the episodes), only the levels and their history are read; the
+    # population picks the minimums (6 hours a week for adolescents at 2.1).
+    with django_assert_num_queries(2):
+        teen = spans_for(
+            Episode.objects.filter(pk=ended.pk),
+            population="adolescent",
+            facts=[EpisodeFacts(ended.pk, admitted, LAST_MONDAY, ended.level_of_care_id)],
+        )
+    assert teen == {ended.pk: EpisodeSpan(admitted, LAST_MONDAY, (LevelPeriod(admitted, "2.1", 360, 3),))}
 
 
 def test_a_level_change_shows_on_the_board_at_once(att: Att, roster: tuple[list[Session], list[Episode]]) -> None:
@@ -174,7 +233,8 @@ def test_a_level_change_shows_on_the_board_at_once(att: Att, roster: tuple[list[
     )
     after = {r.episode_id: r.this_week for r in program_board(att.world.iop_a, at=NOW).rows}[episodes[0].pk]
     assert after.required_minutes == 1200  # read live, though the cached row still says 540
-    assert WeeklyLedger.objects.get(episode=episodes[0], week_start=MONDAY).required_minutes == 540
+    # The cache holds the marks only (no requirement to go stale): the level change left the row as it was.
+    assert cached_of(WeeklyLedger.objects.get(episode=episodes[0], week_start=MONDAY)).minutes == 90
 
 
 def test_board_and_api_show_hours_by_service(
