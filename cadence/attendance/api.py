@@ -23,6 +23,7 @@ from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, require
 from cadence.accounts.request import staff_user
 from cadence.accounts.scope import visible_programs
+from cadence.core.queries import local_now
 from cadence.participants.models import Participant, Payer
 from cadence.participants.queries import get_participant_for
 from cadence.programs.models import LevelOfCare
@@ -253,6 +254,9 @@ class BillableDayOut(Schema):
     billable: bool
     reasons: list[str]
     messages: list[str]
+    part2_consent_in_effect: bool = Field(
+        ..., description="A TPO consent is in effect today: without one the claim must be held (42 CFR Part 2)."
+    )
 
 
 class BillableDaysOut(Schema):
@@ -261,6 +265,7 @@ class BillableDaysOut(Schema):
     ends_on: dt.date
     billable_days: int
     units: int
+    held_participant_ids: list[int] = Field(..., description="Participants with no TPO consent in effect today.")
     days: list[BillableDayOut]
 
 
@@ -589,7 +594,10 @@ def billable_days(request: HttpRequest, filters: Query[BillableQuery]) -> dict[s
     if (filters.ends_on - filters.starts_on).days > 367:
         raise AttendanceError("ends_on", "Ask for at most a year at a time.")
     payer = _payer(user, filters.payer_id)
-    report = queries.billing_report(user, payer=payer, starts_on=filters.starts_on, ends_on=filters.ends_on)
+    today = local_now(user, timezone.now()).date()
+    report = queries.billing_report(
+        user, payer=payer, starts_on=filters.starts_on, ends_on=filters.ends_on, today=today
+    )
     queries.audit_read(
         user,
         what=f"API billable days for {payer.name}",
@@ -602,6 +610,7 @@ def billable_days(request: HttpRequest, filters: Query[BillableQuery]) -> dict[s
         "ends_on": filters.ends_on,
         "billable_days": report.billable_days,
         "units": report.units,
+        "held_participant_ids": sorted(report.held),
         "days": [
             {
                 "participant_id": d.participant_id,
@@ -615,6 +624,7 @@ def billable_days(request: HttpRequest, filters: Query[BillableQuery]) -> dict[s
                 "billable": d.billable,
                 "reasons": list(d.reasons),
                 "messages": [f.message for f in d.flags],
+                "part2_consent_in_effect": d.participant_id not in report.held,
             }
             for d, person in report.rows
         ],

@@ -155,7 +155,11 @@ def billing_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("payer") and form.is_valid():
         data = form.cleaned_data
         report = queries.billing_report(
-            user, payer=data["payer"], starts_on=data["starts_on"], ends_on=data["last_day"] + dt.timedelta(days=1)
+            user,
+            payer=data["payer"],
+            starts_on=data["starts_on"],
+            ends_on=data["last_day"] + dt.timedelta(days=1),
+            today=local_now(user, timezone.now()).date(),
         )
         queries.audit_read(
             user,
@@ -180,6 +184,7 @@ CSV_HEADER = (
     "authorization",
     "billable",
     "reasons",
+    "part2_consent",
 )
 
 
@@ -194,7 +199,10 @@ def billing_export_view(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Choose a payer and dates.", status=400, content_type="text/plain")
     data = form.cleaned_data
     ends_on = data["last_day"] + dt.timedelta(days=1)
-    report = queries.billing_report(user, payer=data["payer"], starts_on=data["starts_on"], ends_on=ends_on)
+    today = local_now(user, timezone.now()).date()
+    report = queries.billing_report(
+        user, payer=data["payer"], starts_on=data["starts_on"], ends_on=ends_on, today=today
+    )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -213,6 +221,7 @@ def billing_export_view(request: HttpRequest) -> HttpResponse:
                 day.authorization.number if day.authorization else "",
                 "yes" if day.billable else "no",
                 "; ".join(flag.message for flag in day.flags),
+                "missing: hold the claim" if day.participant_id in report.held else "in effect",
             ]
         )
     actions.record_billing_export(

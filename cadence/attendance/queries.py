@@ -388,6 +388,14 @@ class BillingReport:
     ends_on: dt.date
     days: list[billing.BillableDay]
     participants: dict[int, Participant]
+    # Participants of the report with no TPO consent in effect on the report's day: their claims are held
+    # (sending them would disclose Part 2 records without consent).
+    held: frozenset[int] = frozenset()
+    checked_on: dt.date | None = None
+
+    @property
+    def held_participants(self) -> list[Participant]:
+        return sorted((self.participants[pk] for pk in self.held), key=lambda p: (p.legal_last_name, p.pk))
 
     @property
     def billable_days(self) -> int:
@@ -406,10 +414,13 @@ class BillingReport:
         return sum(1 for d in self.days if not d.billable)
 
 
-def billing_report(user: User, *, payer: Payer, starts_on: dt.date, ends_on: dt.date) -> BillingReport:
+def billing_report(user: User, *, payer: Payer, starts_on: dt.date, ends_on: dt.date, today: dt.date) -> BillingReport:
     """Billable days of the payer's participants in scope, ``starts_on`` to ``ends_on`` (exclusive).
     Days before ``starts_on`` inside an overlapping authorization are computed too (so units are charged
-    in order), then left out of the report (constant queries)."""
+    in order), then left out of the report (constant queries). ``held``: the report's participants with
+    no TPO consent in effect ``today`` (the consents app answers)."""
+    from cadence.consents.queries import without_tpo_in_effect  # consents knows nothing of attendance
+
     participant_ids = list(participants_for(user).filter(payer=payer).values_list("pk", flat=True))
     auths = list(
         Authorization.objects.filter(
@@ -428,7 +439,8 @@ def billing_report(user: User, *, payer: Payer, starts_on: dt.date, ends_on: dt.
     )
     shown = [d for d in computed if d.day >= starts_on]
     people = {p.pk: p for p in Participant.objects.filter(pk__in={d.participant_id for d in shown})}
-    return BillingReport(payer, starts_on, ends_on, shown, people)
+    held = without_tpo_in_effect(people, today) if people else frozenset()
+    return BillingReport(payer, starts_on, ends_on, shown, people, held, today)
 
 
 def session_day_note_signed(participant_id: int, day: dt.date) -> bool:

@@ -7,6 +7,7 @@ or the portal's ``portal_participant()`` first, and audit their read with ``audi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
@@ -51,6 +52,15 @@ def in_effect(participant: Participant, day: dt.date, *, counseling_notes: bool 
 def has_tpo_in_effect(participant: Participant, day: dt.date) -> bool:
     signed = Consent.objects.filter(participant=participant, kind=Kind.TPO, signed_on__isnull=False)
     return any(c.status_on(day) == Status.IN_EFFECT for c in signed)
+
+
+def without_tpo_in_effect(participant_ids: Iterable[int], day: dt.date) -> frozenset[int]:
+    """Of ``participant_ids``, those with no TPO consent in effect on ``day``: a claim to their payer
+    would be a Part 2 disclosure without consent (one query whatever the number)."""
+    wanted = set(participant_ids)
+    signed = Consent.objects.filter(participant_id__in=wanted, kind=Kind.TPO, signed_on__isnull=False)
+    covered = {c.participant_id for c in signed if c.status_on(day) == Status.IN_EFFECT}
+    return frozenset(wanted - covered)
 
 
 def awaiting_signature(participant: Participant) -> list[Consent]:

@@ -75,7 +75,7 @@ def test_179_minutes_is_not_billable_180_is(att: Att, payer: Payer, insured: Epi
     authorize(att, insured, payer)
     attend(att, insured, LAST_MONDAY, 179)
     attend(att, insured, LAST_MONDAY + dt.timedelta(days=1), 180)
-    report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY)
+    report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY, today=MONDAY)
     days = {d.day: d for d in report.days}
     short, ok = days[LAST_MONDAY], days[LAST_MONDAY + dt.timedelta(days=1)]
     assert short.reasons == ("too_few_minutes",) and short.units == 0
@@ -98,14 +98,14 @@ def test_minutes_of_two_sessions_add_up_and_uncounted_services_do_not(att: Att, 
     actions.mark_attendance(
         session=screen2, participant=insured.participant, mark=Mark("present"), by=att.world.director, at=NOW
     )
-    report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY)
+    report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY, today=MONDAY)
     assert [(d.minutes, d.billable) for d in report.days] == [(180, True), (175, False)]
 
 
 def test_a_day_outside_the_authorization_is_flagged(att: Att, payer: Payer, insured: Episode) -> None:
     authorize(att, insured, payer, starts_on=LAST_MONDAY + dt.timedelta(days=1))
     attend(att, insured, LAST_MONDAY, 180)
-    report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY)
+    report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY, today=MONDAY)
     assert report.days[0].reasons == ("outside_authorization",)
 
 
@@ -227,7 +227,7 @@ def test_billing_page_and_csv_export_are_audited(
     assert lines[0].startswith("record_number,participant,member_id,service_date")
     assert len(lines) == 3
     assert ",H0015,0906,1,SHP-1,yes," in lines[1]
-    assert lines[2].endswith(",no,179 of the 180 minutes required.")
+    assert lines[2].endswith(",no,179 of the 180 minutes required.,missing: hold the claim")
     entry = AuditEntry.objects.get(action="export")
     assert entry.actor == att.world.billing and entry.changes["rows"] == 2
     assert client_for(att.world.clinician_a).get(f"/attendance/billing/export.csv?{query}").status_code == 403
@@ -269,3 +269,80 @@ def test_the_authorization_board_shows_a_page_at_a_time_most_urgent_first(
     assert "SHP-1" in first and "SHP-1" not in second
     assert sum(f"SHP-{n}" in first for n in range(3)) == 2 and sum(f"SHP-{n}" in second for n in range(3)) == 1
     assert "Page 1 of 2" in first and "Less urgent" in first and "More urgent" in second
+
+
+# --- Part 2: a claim discloses SUD records, so it waits for a TPO consent -----------------------------
+
+
+def test_claims_are_held_for_a_participant_without_a_tpo_consent_in_effect_today(
+    att: Att, payer: Payer, insured: Episode
+) -> None:
+    from cadence.consents import actions as consent_actions
+    from cadence.consents.tests.helpers import consent
+
+    authorize(att, insured, payer)
+    attend(att, insured, LAST_MONDAY, 180)
+    participant = insured.participant
+
+    def held(today: dt.date) -> bool:
+        report = billing_report(att.world.billing, payer=payer, starts_on=LAST_MONDAY, ends_on=MONDAY, today=today)
+        assert report.billable_days == 1  # the consent holds the claim; it does not change what qualifies
+        return participant.pk in report.held
+
+    assert held(MONDAY)  # no consent at all
+    consent(att.world, participant, kind="specific")  # named recipients: not a consent to bill the payer
+    assert held(MONDAY)
+    tpo = consent(att.world, participant, signed_on=MONDAY)
+    assert held(MONDAY - dt.timedelta(days=1))  # the day before it was signed
+    assert not held(MONDAY)  # in effect from its signature day
+    consent_actions.revoke_consent(
+        consent=tpo,
+        revoked_on=MONDAY + dt.timedelta(days=2),
+        received="Letter handed in at the front desk",
+        by=att.world.clinician_a,
+        at=NOW,
+        today=MONDAY + dt.timedelta(days=2),
+    )
+    assert not held(MONDAY + dt.timedelta(days=1))
+    assert held(MONDAY + dt.timedelta(days=2))  # a revocation counts from the day it is received
+
+
+def test_billing_page_csv_and_api_name_the_held_claims(
+    att: Att, payer: Payer, insured: Episode, client_for: ClientFor
+) -> None:
+    from cadence.consents.tests.helpers import consent
+
+    other = att.episode()
+    other.participant.payer = payer
+    other.participant.save(update_fields=["payer"])
+    for episode in (insured, other):
+        authorize(att, episode, payer, number=f"SHP-{episode.pk}")
+        attend(att, episode, LAST_MONDAY, 180)
+    consent(att.world, other.participant, signed_on=LAST_MONDAY)
+    client = client_for(att.world.billing)
+    query = f"payer={payer.pk}&starts_on=2026-11-16&last_day=2026-11-22"
+
+    page = client.get(f"/attendance/billing/?{query}").content.decode()
+    assert "Hold the claims of 1 participant: no Part 2 consent in effect today" in page
+    assert f'href="/consents/{insured.participant.pk}/"' in page
+    assert f'href="/consents/{other.participant.pk}/"' not in page
+    assert page.count("Claim held: no Part 2 consent") == 1
+
+    rows = client.get(f"/attendance/billing/export.csv?{query}").content.decode().strip().splitlines()[1:]
+    by_record = {row.split(",")[0]: row.rsplit(",", 1)[1] for row in rows}
+    assert by_record == {
+        insured.participant.record_number: "missing: hold the claim",
+        other.participant.record_number: "in effect",
+    }
+
+    api = client_for(att.world.billing).get(
+        "/api/v1/attendance/billable-days",
+        {"payer_id": payer.pk, "starts_on": "2026-11-16", "ends_on": "2026-11-23"},
+    )
+    assert api.status_code == 200, api.content
+    body = api.json()
+    assert body["held_participant_ids"] == [insured.participant.pk]
+    assert {d["participant_id"]: d["part2_consent_in_effect"] for d in body["days"]} == {
+        insured.participant.pk: False,
+        other.participant.pk: True,
+    }
