@@ -74,6 +74,7 @@ def _register_routers() -> None:
     from cadence.consents.api import router as consents_router
     from cadence.measures.api import router as measures_router
     from cadence.notes.api import router as notes_router
+    from cadence.outcomes.api import router as outcomes_router
     from cadence.participants.api import router as participants_router
     from cadence.plans.api import router as plans_router
     from cadence.programs.api import router as programs_router
@@ -92,6 +93,7 @@ def _register_routers() -> None:
     api.add_router("/safety", safety_router)
     api.add_router("/safety-plans", safetyplans_router)
     api.add_router("/consents", consents_router)
+    api.add_router("/outcomes", outcomes_router)
 
 
 _register_routers()

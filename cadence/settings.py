@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cadence.safety",
     "cadence.safetyplans",
     "cadence.consents",
+    "cadence.outcomes",
     "cadence.portal",
 ]
 
@@ -225,6 +226,7 @@ CADENCE_DASHBOARD_CARDS: list[str] = [
     "cadence.notes.cards.notes_to_sign",
     "cadence.notes.cards.notes_to_cosign",
     "cadence.plans.cards.plan_reviews_card",
+    "cadence.outcomes.cards.outcomes_card",
 ]
 # Panels other apps add to a participant's chart (banner, link row, cards), in no particular order.
 CADENCE_CHART_PANELS: list[str] = [
@@ -252,6 +254,9 @@ CADENCE_NOTE_SIGN_HOURS = env_int("CADENCE_NOTE_SIGN_HOURS", 24)
 # Treatment plans: review every N days (and at any level-of-care change); "soon" on the dashboard.
 CADENCE_PLAN_REVIEW_DAYS = env_int("CADENCE_PLAN_REVIEW_DAYS", 30)
 CADENCE_PLAN_REVIEW_SOON_DAYS = env_int("CADENCE_PLAN_REVIEW_SOON_DAYS", 7)
+
+# Program outcomes: a baseline ("pre") may be answered at most this many days before admission.
+CADENCE_OUTCOME_BASELINE_DAYS_BEFORE = env_int("CADENCE_OUTCOME_BASELINE_DAYS_BEFORE", 14)
 
 LOGGING = {
     "version": 1,

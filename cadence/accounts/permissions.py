@@ -36,6 +36,7 @@ class Capability(StrEnum):
     RESPOND_TO_CRISIS = "respond_to_crisis"  # acknowledge, assess, resolve, reopen; clear risk flags
     MANAGE_ON_CALL = "manage_on_call"
     VIEW_CRISIS_REPORT = "view_crisis_report"  # program-level response times
+    VIEW_OUTCOMES = "view_outcomes"  # program outcomes: measure change, recovery, discharges (no names)
     MANAGE_CONSENTS = "manage_consents"  # 42 CFR Part 2 consents: record, attest, send to the portal, revoke
     RECORD_DISCLOSURE = "record_disclosure"  # Part 2 disclosures (billing releases claims data to payers)
 
@@ -76,6 +77,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.MANAGE_CURRICULA,
         Capability.MANAGE_ON_CALL,
         Capability.VIEW_CRISIS_REPORT,
+        Capability.VIEW_OUTCOMES,
         Capability.MANAGE_AUTHORIZATIONS,
         Capability.VIEW_BILLING,
         Capability.MANAGE_CONSENTS,
@@ -115,6 +117,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SEE_ALL_PROGRAMS,
             Capability.READ_CLINICAL_RECORD,
             Capability.VIEW_CRISIS_REPORT,
+            Capability.VIEW_OUTCOMES,
         }
     ),
 }

@@ -14,6 +14,7 @@ def cadence(request: HttpRequest) -> dict[str, Any]:
     return {
         "session_timeout_minutes": settings.CADENCE_SESSION_TIMEOUT_MINUTES,
         "can_view_audit": has_capability(role, Capability.VIEW_AUDIT),
+        "can_see_outcomes": has_capability(role, Capability.VIEW_OUTCOMES),
         "can_register": has_capability(role, Capability.REGISTER_PARTICIPANT),
         "can_configure": has_capability(role, Capability.MANAGE_CONFIGURATION),
         "can_see_alerts": has_capability(role, Capability.EDIT_CLINICAL),
