@@ -24,6 +24,7 @@ def main() -> None:
         ["seed_notes_demo", "--if-empty"],
         ["seed_plans_demo", "--if-empty"],
         ["seed_safetyplans_demo", "--if-empty"],
+        ["seed_consents_demo", "--if-empty"],
         ["seed_safety_demo", "--if-empty"],
     ]
     with running_server(participants=120, extra=extra) as base, sync_playwright() as pw:
@@ -44,6 +45,8 @@ def main() -> None:
         pk = str(href).strip("/").split("/")[-1]
         page.goto(f"/plans/participant/{pk}/")
         page.screenshot(path=OUT / "plan.png")
+        page.goto(f"/consents/{pk}/")
+        page.screenshot(path=OUT / "consents.png")
         page.goto("/safety/")
         event = page.locator("table a[href^='/safety/events/']").first
         if event.count():
@@ -65,6 +68,8 @@ def main() -> None:
         auditor.wait_for_url("**/")
         auditor.goto("/audit/")
         auditor.screenshot(path=OUT / "audit.png")
+        auditor.goto("/outcomes/?mode=active")
+        auditor.screenshot(path=OUT / "outcomes.png", full_page=True)
         phone = browser.new_context(base_url=base, viewport={"width": 390, "height": 844}).new_page()
         phone.goto("/accounts/login/")
         phone.get_by_label("Username").fill("participant")
@@ -74,6 +79,8 @@ def main() -> None:
         phone.screenshot(path=OUT / "portal.png")
         phone.goto("/me/help/")
         phone.screenshot(path=OUT / "portal-help.png")
+        phone.goto("/me/consents/")
+        phone.screenshot(path=OUT / "portal-consents.png")
         browser.close()
     print(f"screenshots written to {OUT.relative_to(ROOT)}")
 
