@@ -12,9 +12,7 @@ from cadence.accounts.permissions import Capability, has_capability
 from cadence.core.cards import Card
 
 from .queries import period_episodes, programs_for
-from .rules import MIN_TO_COMPARE, Period, percent
-
-COMPLETED = 1  # TEDS discharge reason 1: treatment completed
+from .rules import COMPLETED, MIN_TO_COMPARE, Period, percent
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,6 +130,7 @@ def measure_summary_dict(m: MeasureSummary) -> dict[str, Any]:
         "reliable_deterioration": m.deteriorated,
         "reliable_deterioration_percent": m.deteriorated_percent,
         "cases_at_start": m.cases_at_start if m.has_caseness else None,
+        "recovery_too_few_to_compare": m.recovery_too_few if m.has_caseness else None,
         "recovered": m.recovered if m.has_caseness else None,
         "recovered_percent": m.recovered_percent if m.has_caseness else None,
         "reliably_recovered": m.reliably_recovered if m.has_caseness else None,
@@ -143,6 +144,7 @@ def summary_dict(summary: ProgramSummary) -> dict[str, Any]:
         "too_few_to_compare": summary.too_few,
         "measures": [measure_summary_dict(m) for m in summary.measures],
         "discharged": summary.discharged,
+        "discharges_too_few_to_compare": summary.discharges_too_few,
         "discharges": [
             {"teds_code": line.reason, "reason": TEDS_LABELS[line.reason], "count": line.count, "percent": line.percent}
             for line in summary.discharges

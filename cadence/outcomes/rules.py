@@ -37,6 +37,7 @@ from cadence.measures.instruments import (
 DEFAULT_BASELINE_DAYS_BEFORE = 14
 #: Below this many episodes with pre and post, a figure is shown as counts only ("too few to compare").
 MIN_TO_COMPARE = 10
+EARLIEST_YEAR = 1900  # dates before this are typing mistakes (and year 1 overflows date arithmetic)
 
 #: The two measures every report shows, whether or not they have results.
 HEADLINE_MEASURES: tuple[str, ...] = ("phq9", "gad7")
@@ -114,8 +115,12 @@ def parse_period(*, starts: str | None, ends: str | None, mode: str | None, toda
     ends_on = _parse_day("to", ends) if ends and ends.strip() else today
     if starts and starts.strip():
         starts_on = _parse_day("from", starts)
+    elif ends_on.year < EARLIEST_YEAR:  # also keeps the default start from running off the calendar
+        raise PeriodError("to", f"Choose a date from {EARLIEST_YEAR} on.")
     else:
         starts_on = ends_on - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    if starts_on.year < EARLIEST_YEAR:
+        raise PeriodError("from", f"Choose a date from {EARLIEST_YEAR} on.")
     if starts_on > ends_on:
         raise PeriodError("from", f"The start ({starts_on:%Y-%m-%d}) is after the end ({ends_on:%Y-%m-%d}).")
     if (ends_on - starts_on).days + 1 > MAX_PERIOD_DAYS:
@@ -159,27 +164,28 @@ def choose_pre_post(
 
     Candidates are complete results recorded against this episode or against no episode, answered from
     ``days_before`` days before ``admitted_on`` (inclusive) to ``ends_on`` (inclusive: the discharge day,
-    or the end of the period for an open episode). Pre is the first candidate; post the latest candidate
-    after it. Raises ``ValueError`` for a negative ``days_before``.
+    or the end of the period for an open episode). Pre is the first candidate; post the latest candidate,
+    provided it was answered in treatment (on or after admission) and on a later day than pre: a change
+    before admission is not the program's, and two answers of one day are no change over treatment.
+    Raises ``ValueError`` for a negative ``days_before``.
     """
     if days_before < 0:
         raise ValueError(f"days_before must be 0 or more, not {days_before!r}")
     earliest = admitted_on - dt.timedelta(days=days_before)
     first: Administration | None = None
     last: Administration | None = None
-    count = 0
     for item in results:  # one pass: this runs for every result of every episode of a report
         if item.score is None or not earliest <= item.day <= ends_on:
             continue
         if item.episode_id is not None and item.episode_id != episode_id:
             continue
-        count += 1
         key = (item.day, item.sequence)
         if first is None or key < (first.day, first.sequence):
             first = item
         if last is None or key >= (last.day, last.sequence):
             last = item
-    if count < 2:
+    # Every candidate is on or before ``last``'s day: if it fails, no other candidate could be post.
+    if first is None or last is None or last.day < admitted_on or last.day <= first.day:
         return first, None
     return first, last
 
@@ -357,6 +363,11 @@ class MeasureSummary:
         return percent(self.deteriorated, self.compared)
 
     @property
+    def recovery_too_few(self) -> bool:
+        """Fewer cases at the start than ``min_to_compare``: the recovery rate is shown as counts."""
+        return self.cases_at_start < self.min_to_compare
+
+    @property
     def recovered_percent(self) -> float | None:
         """Recovered among those who were cases at start (None when none were)."""
         return percent(self.recovered, self.cases_at_start)
@@ -390,6 +401,12 @@ class ProgramSummary:
     @property
     def too_few(self) -> bool:
         return self.episodes < self.min_to_compare
+
+    @property
+    def discharges_too_few(self) -> bool:
+        """Fewer discharges than ``min_to_compare``: completion and discharge shares are shown as counts
+        (in "active" mode a period can hold many episodes and few discharges)."""
+        return self.discharged < self.min_to_compare
 
     def measure(self, key: str) -> MeasureSummary | None:
         return self.by_measure.get(key)

@@ -55,7 +55,13 @@ def test_program_summary_takes_from_to_and_mode(world: World, api_for: ApiFor) -
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("from=2026-02-30", "from"), ("to=tomorrow", "to"), ("from=2026-11-05&to=2026-11-01", "from"), ("mode=x", "mode")],
+    [
+        ("from=2026-02-30", "from"),
+        ("to=tomorrow", "to"),
+        ("from=2026-11-05&to=2026-11-01", "from"),
+        ("mode=x", "mode"),
+        ("to=0001-01-05", "to"),  # its default start would run off the calendar: a 400, not a 500
+    ],
 )
 def test_bad_dates_are_a_400_naming_the_field(world: World, api_for: ApiFor, query: str, field: str) -> None:
     response = api_for(world.director).get(f"/api/v1/outcomes/programs/{world.iop_a.pk}?{query}")

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from cadence.measures.instruments import ChangeCategory, classify_change
+from cadence.measures.instruments import ChangeCategory
 from cadence.outcomes.rules import (
     COMPLETED,
     DEATH,
@@ -111,10 +111,26 @@ def test_results_of_another_episode_are_not_this_episodes_but_unlinked_ones_are(
     assert post is None
 
 
-def test_two_results_of_the_same_day_are_ordered_by_sequence() -> None:
-    pre, post = pick([r(after(1), 10, seq=2), r(after(1), 20, seq=1), r(after(1), 15, seq=3)])
+def test_results_of_one_day_are_ordered_by_sequence_and_the_first_is_pre() -> None:
+    pre, post = pick([r(after(1), 10, seq=2), r(after(1), 20, seq=1), r(after(1), 15, seq=3), r(after(9), 7)])
     assert pre is not None and pre.score == 20
-    assert post is not None and post.score == 15
+    assert post is not None and post.score == 7
+
+
+def test_two_answers_of_one_day_are_no_change_over_treatment() -> None:
+    # A re-entered result on admission day, nothing later: not enough data, not "no reliable change".
+    pre, post = pick([r(after(0), 20, seq=1), r(after(0), 12, seq=2)])
+    assert pre is not None and pre.score == 20 and post is None
+    assert phq9([r(after(0), 20, seq=1), r(after(0), 12, seq=2)]).change is None
+
+
+def test_a_change_before_admission_is_not_the_programs() -> None:
+    # 15 ten days before admission, 8 the day before, nothing in treatment: no post.
+    pre, post = pick([r(before(10), 15), r(before(1), 8)])
+    assert pre is not None and pre.score == 15 and post is None
+    # The admission day itself is in treatment.
+    pre, post = pick([r(before(10), 15), r(after(0), 8)])
+    assert post is not None and post.score == 8
 
 
 def test_a_negative_baseline_window_is_refused() -> None:
@@ -183,8 +199,19 @@ def test_other_measures_are_classified_by_the_measures_library() -> None:
     outcome = measure_outcome(
         "pcl5", [r(after(0), 50), r(after(40), 38)], episode_id=EPISODE, admitted_on=ADMITTED, ends_on=DISCHARGED
     )
-    assert outcome.change == classify_change("pcl5", 50, 38)
     assert outcome.change is not None and outcome.change.method == "jacobson_truax"
+    assert outcome.change.category is ChangeCategory.RELIABLE_IMPROVEMENT
+
+    # PCL-5 defaults (SD 14, reliability 0.94): 1.96 x sqrt(2) x 14 x sqrt(0.06) = 9.51 points.
+    def pcl5(post: int) -> ChangeCategory | None:
+        found = measure_outcome(
+            "pcl5", [r(after(0), 50), r(after(40), post)], episode_id=EPISODE, admitted_on=ADMITTED, ends_on=DISCHARGED
+        ).change
+        return found.category if found is not None else None
+
+    assert pcl5(40) is ChangeCategory.RELIABLE_IMPROVEMENT  # 10 > 9.51
+    assert pcl5(41) is ChangeCategory.NO_RELIABLE_CHANGE  # 9 is not
+    assert pcl5(60) is ChangeCategory.RELIABLE_DETERIORATION
 
 
 def test_bam_subscales_are_measures_of_their_own() -> None:
@@ -322,6 +349,18 @@ def test_fewer_than_ten_is_too_few_to_compare_and_ten_is_enough() -> None:
     assert not ten.too_few and not ten.by_measure["phq9"].too_few
 
 
+def test_few_discharges_or_few_cases_are_counts_even_among_many_episodes() -> None:
+    # Active mode: twelve episodes, two discharged; ten compared, two cases at the start.
+    outcomes = [_episode(i, phq=(18, 8) if i <= 2 else (6, 5), stay=None) for i in range(1, 11)]
+    outcomes += [_episode(11, stay=20, reason=COMPLETED), _episode(12, stay=20, reason=DROPPED_OUT)]
+    summary = summarize(outcomes)
+    phq = summary.by_measure["phq9"]
+    assert not summary.too_few and summary.discharges_too_few  # 12 episodes, 2 discharges
+    assert not phq.too_few and phq.cases_at_start == 2 and phq.recovery_too_few
+    ten_cases = summarize([_episode(i, phq=(18, 8)) for i in range(1, 11)])
+    assert not ten_cases.by_measure["phq9"].recovery_too_few and not ten_cases.discharges_too_few
+
+
 # --- The period ----------------------------------------------------------------------------------------
 
 TODAY = dt.date(2026, 11, 23)
@@ -348,6 +387,9 @@ def test_a_period_can_ask_for_active_episodes() -> None:
         ("2026-11-02", "2026-11-01", None, "from"),
         ("2010-01-01", "2026-01-01", None, "from"),
         (None, None, "everything", "mode"),
+        (None, "0001-01-05", None, "to"),  # the default start would run off the calendar
+        ("0001-01-01", "2026-01-01", None, "from"),
+        ("1899-12-31", "1900-01-31", None, "from"),
     ],
 )
 def test_a_bad_period_names_its_field(starts: str | None, ends: str | None, mode: str | None, field: str) -> None:

@@ -107,6 +107,9 @@ def test_a_bad_date_is_shown_next_to_its_field_not_a_500(world: World, client_fo
     assert 'data-figure="episodes"' not in html
     response = client_for(world.director).get("/outcomes/", {"from": "2026-11-10", "to": "2026-11-01"})
     assert "is after the end" in response.content.decode()
+    response = client_for(world.director).get("/outcomes/", {"to": "0001-01-05"})
+    assert response.status_code == 200 and 'id="outcomes-to-error"' in response.content.decode()
+    assert client_for(world.director).get("/outcomes/export.csv", {"to": "0001-01-05"}).status_code == 400
 
 
 def test_a_page_view_is_audited_once_with_its_count(world: World, client_for: ClientFor) -> None:
