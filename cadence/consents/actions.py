@@ -153,7 +153,9 @@ def edit_draft(
     before = _snapshot(row)
     for name, value in fields.items():
         setattr(row, name, value)
-    row.save(update_fields=list(fields))
+    # A participant signs the words they were sent: changed words go back to staff, to be sent again.
+    row.sent_to_portal_at, row.sent_by = None, None
+    row.save(update_fields=[*fields, "sent_to_portal_at", "sent_by"])
     after = _snapshot(row)
     record(
         action=AuditAction.UPDATE,
@@ -320,14 +322,17 @@ def record_disclosure(
     method: str,
     includes_counseling_notes: bool = False,
     basis_note: str = "",
+    named_in_consent: bool = False,
     by: User,
     at: dt.datetime,
     today: dt.date,
 ) -> Disclosure:
     """Record a disclosure of the participant's Part 2 records (a line of their accounting of disclosures).
 
-    Refuses a consent that is not this participant's or not in effect on ``disclosed_on``, counseling notes
-    without a counseling-notes consent, and an emergency or court order without a note."""
+    Refuses a consent that is not this participant's or not in effect on ``disclosed_on``, a disclosure under
+    consent without ``named_in_consent`` (the recorder's confirmation that the consent names this recipient
+    and purpose), counseling notes without a counseling-notes consent, and an emergency or court order
+    without a note."""
     _check_staff(by, participant, Capability.RECORD_DISCLOSURE, "record disclosures")
     locked = None
     if consent is not None:
@@ -342,6 +347,7 @@ def record_disclosure(
         information=information,
         purpose=purpose,
         basis_note=basis_note,
+        named_in_consent=named_in_consent,
     )
     rules.check_disclosure(facts, locked, today=today)
     if method not in DisclosureMethod.values:

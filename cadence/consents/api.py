@@ -66,13 +66,13 @@ class ConsentOut(Schema):
 
 class ConsentIn(Schema):
     kind: str = Field(description="tpo, specific or counseling_notes")
-    disclosing_party: str = Field("", description="Default: the organization's name.")
+    disclosing_party: str = Field("", max_length=200, description="Default: the organization's name.")
     information: str = Field("", description="Default for tpo and counseling_notes: the standard wording.")
     recipients: str = Field("", description="Default for tpo: the TPO wording of 42 CFR 2.31.")
     purpose: str = Field("", description="Default for tpo: treatment, payment and health care operations.")
     revocation_rights: str = Field("", description="Default: how to revoke in writing at this program.")
     expires_on: dt.date | None = None
-    expiry_event: str = ""
+    expiry_event: str = Field("", max_length=300)
     signed_on_paper: dt.date | None = Field(None, description="The participant signed on paper that day.")
 
 
@@ -101,10 +101,13 @@ class DisclosureIn(Schema):
     basis: str = Field("consent", description="consent, medical_emergency or court_order")
     consent_id: int | None = None
     basis_note: str = ""
-    recipient: str
+    recipient: str = Field(max_length=300)
     information: str
     includes_counseling_notes: bool = False
-    purpose: str
+    purpose: str = Field(max_length=300)
+    named_in_consent: bool = Field(
+        False, description="Under a consent: you confirm it names this recipient and purpose (required)."
+    )
     disclosed_on: dt.date
     method: str = Field(description="mail, fax, secure_electronic, in_person or phone")
 

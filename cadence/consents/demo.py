@@ -96,6 +96,7 @@ def _disclose(
         by=by,
         at=_moment(day),
         today=today,
+        named_in_consent=consent is not None,  # the demo's recipients are those its consents name
         **fields,  # type: ignore[arg-type]
     )
 

@@ -43,7 +43,7 @@ def consent_resource(consent: Consent, *, today: dt.date) -> dict[str, Any]:
     if consent.signed_on is not None:
         period["start"] = consent.signed_on.isoformat()
     end = _end(consent)
-    if end is not None:
+    if end is not None and (consent.signed_on is None or end >= consent.signed_on):  # FHIR: start <= end
         period["end"] = end.isoformat()
     provision: dict[str, Any] = {
         "type": "permit",

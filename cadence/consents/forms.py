@@ -28,7 +28,7 @@ def initial_terms(kind: str, organization_name: str) -> dict[str, Any]:
                 "information": TPO_INFORMATION,
                 "recipients": TPO_RECIPIENTS,
                 "purpose": TPO_PURPOSE,
-                "expiry_event": "The end of my treatment at this program (discharge)",
+                "expiry_event": "One year after the end of my treatment at this program",
             }
         )
     elif kind == Kind.COUNSELING_NOTES:
@@ -111,6 +111,11 @@ class DisclosureForm(forms.Form):
     purpose = forms.CharField(label="Purpose", max_length=300)
     disclosed_on = forms.DateField(label="Disclosed on", widget=DATE)
     method = forms.ChoiceField(label="Method", choices=DisclosureMethod.choices)
+    named_in_consent = forms.BooleanField(
+        label="The consent names this recipient and this purpose",
+        required=False,
+        help_text="Compare them with the consent chosen above; not needed for an emergency or a court order.",
+    )
 
     def __init__(self, *args: Any, consents: Sequence[Consent], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

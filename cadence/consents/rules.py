@@ -110,8 +110,11 @@ def missing_elements(terms: ConsentTerms, *, signing: bool = False, signed_on: d
         missing.append(f"a specific description of the information to disclose (“{terms.information.strip()}” is not)")
     if _blank(terms.recipients):
         missing.append("the recipients (by name, or the wording of a treatment, payment and operations consent)")
-    elif terms.kind == Kind.SPECIFIC and terms.recipients.strip().lower() == _tpo_recipients().lower():
+    elif terms.kind == Kind.SPECIFIC and _normal(terms.recipients) == _normal(_tpo_recipients()):
         missing.append("the named recipients (a specific consent names who receives the information)")
+    elif terms.kind == Kind.TPO and _normal(terms.recipients) != _normal(_tpo_recipients()):
+        # Billing releases claims under any TPO consent in effect: it must name payers, in the rule's words.
+        missing.append(f"the recipients of a treatment, payment and operations consent, worded “{_tpo_recipients()}”")
     if _blank(terms.purpose):
         missing.append("the purpose of the disclosure")
     revocation = terms.revocation_rights.lower()
@@ -126,6 +129,10 @@ def missing_elements(terms: ConsentTerms, *, signing: bool = False, signed_on: d
     if terms.kind not in set(Kind):
         missing.append("the kind of consent (TPO, specific, or counseling notes)")
     return missing
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
 
 
 def _tpo_recipients() -> str:
@@ -221,6 +228,9 @@ class DisclosureFacts:
     information: str
     purpose: str
     basis_note: str = ""
+    # The person recording confirms the consent names this recipient and purpose (both are free text, so
+    # only a person can compare them); required for a disclosure under consent.
+    named_in_consent: bool = False
 
 
 def check_disclosure(facts: DisclosureFacts, consent: ConsentLike | None, *, today: dt.date) -> None:
@@ -250,6 +260,12 @@ def check_disclosure(facts: DisclosureFacts, consent: ConsentLike | None, *, tod
         day = facts.disclosed_on.isoformat()
         raise ConsentError(
             "consent", f"This consent is not in effect on {day} ({STATUS_LABELS[status].lower()}): do not disclose."
+        )
+    if not facts.named_in_consent:
+        raise ConsentError(
+            "named_in_consent",
+            "Confirm that the consent names this recipient and this purpose: a consent covers only the "
+            "recipients and purpose written in it.",
         )
     if not permits(consent, counseling_notes=facts.includes_counseling_notes):
         if facts.includes_counseling_notes:

@@ -81,6 +81,7 @@ def disclosure(world: World, participant: Participant, under: Consent | None, **
         "purpose": "Payment",
         "disclosed_on": TODAY,
         "method": "secure_electronic",
+        "named_in_consent": under is not None,
     }
     fields.update(overrides)
     return actions.record_disclosure(

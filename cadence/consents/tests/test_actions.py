@@ -79,6 +79,22 @@ def test_editing_a_draft_records_what_changed(world: World) -> None:
     assert entry is not None and entry.changes == {"purpose": ["Coordination of care", "Housing application"]}
 
 
+def test_changing_a_consent_sent_to_the_portal_takes_it_back_until_it_is_sent_again(world: World) -> None:
+    participant = person(world).participant
+    login = portal_login(participant)
+    row = consent(world, participant, "specific", signed_on=None)
+    actions.send_to_portal(consent=row, by=world.clinician_a, at=NOW)
+    changed = terms("specific", recipients="Riverbend Primary Care; County Probation Office")
+    actions.edit_draft(consent=row, by=world.clinician_a, at=NOW, **changed)
+    row.refresh_from_db()
+    assert row.sent_to_portal_at is None and row.sent_by is None
+    with pytest.raises(ConsentError) as not_sent:  # a page opened before the change cannot sign the new words
+        actions.sign_on_portal(consent=row, by=login, at=NOW, today=TODAY)
+    assert not_sent.value.field == "status"
+    actions.send_to_portal(consent=row, by=world.clinician_a, at=NOW)
+    assert actions.sign_on_portal(consent=row, by=login, at=NOW, today=TODAY).signed_on == TODAY
+
+
 def test_sending_to_the_portal_needs_a_login_and_a_complete_consent(world: World) -> None:
     participant = person(world).participant
     row = consent(world, participant, signed_on=None)

@@ -13,6 +13,7 @@ from django.test import Client
 
 from cadence.accounts.models import User
 from cadence.audit.models import AuditEntry
+from cadence.consents import actions
 from cadence.consents.models import Consent, Disclosure
 from cadence.consents.wording import TPO_RECIPIENTS
 from cadence.testing.personas import NOW, World
@@ -67,6 +68,8 @@ def test_a_draft_lists_its_missing_elements(world: World, api_for: ApiFor) -> No
         ({"kind": "tpo", "signed_on_paper": "2026-12-25"}, 400, "signed_on"),
         ({"kind": "tpo", "expires_on": "not a date"}, 422, "expires_on"),
         ({}, 422, "kind"),
+        ({"kind": "tpo", "disclosing_party": "x" * 201}, 422, "disclosing_party"),  # longer than the column
+        ({"kind": "tpo", "expiry_event": "x" * 301}, 422, "expiry_event"),
     ],
 )
 def test_bad_consents_are_4xx_naming_the_field(
@@ -108,6 +111,7 @@ def test_record_and_list_disclosures(world: World, api_for: ApiFor) -> None:
         "purpose": "Payment",
         "disclosed_on": "2026-11-23",
         "method": "secure_electronic",
+        "named_in_consent": True,
     }
     created = _post(client, f"{BASE}/participants/{participant.pk}/disclosures", body)
     assert created.status_code == 201 and created.json()["consent_id"] == row.pk
@@ -115,6 +119,12 @@ def test_record_and_list_disclosures(world: World, api_for: ApiFor) -> None:
         client, f"{BASE}/participants/{participant.pk}/disclosures", {**body, "includes_counseling_notes": True}
     )
     assert refused.status_code == 400 and refused.json()["detail"][0]["field"] == "includes_counseling_notes"
+    unconfirmed = _post(
+        client, f"{BASE}/participants/{participant.pk}/disclosures", {**body, "named_in_consent": False}
+    )
+    assert unconfirmed.status_code == 400 and unconfirmed.json()["detail"][0]["field"] == "named_in_consent"
+    too_long = _post(client, f"{BASE}/participants/{participant.pk}/disclosures", {**body, "recipient": "x" * 301})
+    assert too_long.status_code == 422 and too_long.json()["detail"][0]["field"] == "recipient"
     no_consent = _post(client, f"{BASE}/participants/{participant.pk}/disclosures", {**body, "consent_id": None})
     assert no_consent.status_code == 400 and no_consent.json()["detail"][0]["field"] == "consent_id"
     listed = client.get(f"{BASE}/participants/{participant.pk}/disclosures")
@@ -154,6 +164,14 @@ def test_fhir_consent_shape(world: World, api_for: ApiFor) -> None:
     assert provision["type"] == "permit"
     assert provision["period"] == {"start": "2026-11-22", "end": "2027-05-31"}
     assert provision["actor"][0]["reference"]["display"] == "Riverbend Primary Care"
+
+
+def test_fhir_period_never_ends_before_it_starts(world: World, api_for: ApiFor) -> None:
+    participant = person(world).participant
+    row = consent(world, participant, "specific", signed_on=TODAY)
+    actions.revoke_consent(consent=row, revoked_on=TODAY, received="Letter", by=world.clinician_a, at=NOW, today=TODAY)
+    period = api_for(world.clinician_a).get(f"{BASE}/{row.pk}/fhir").json()["provision"]["period"]
+    assert period == {"start": TODAY.isoformat()}  # revoked the day it was signed: in effect on no day
 
 
 def test_fhir_status_follows_the_consent(world: World, api_for: ApiFor) -> None:

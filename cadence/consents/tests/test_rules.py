@@ -90,6 +90,14 @@ def test_a_specific_consent_must_name_its_recipients() -> None:
     assert missing_elements(replace(COMPLETE, kind="tpo", recipients=TPO_RECIPIENTS)) == []
 
 
+def test_a_tpo_consent_names_its_recipients_in_the_rules_words() -> None:
+    # Billing releases claims under any TPO consent in effect, so it must name payers as the rule words it.
+    tpo = replace(COMPLETE, kind="tpo", recipients=TPO_RECIPIENTS)
+    assert missing_elements(replace(tpo, recipients="  " + TPO_RECIPIENTS.upper() + ". ")) == []  # case, spaces
+    (problem,) = missing_elements(replace(tpo, recipients="Dr. Jane Roe, my primary care doctor only"))
+    assert "treatment, payment and operations consent" in problem and TPO_RECIPIENTS in problem
+
+
 def test_revocation_wording_must_say_in_writing() -> None:
     (problem,) = missing_elements(replace(COMPLETE, revocation_rights="You may revoke it by phone."))
     assert "in writing" in problem
@@ -164,6 +172,7 @@ DISCLOSURE = DisclosureFacts(
     recipient="Lakeside Family Health Plan",
     information="Claim",
     purpose="Payment",
+    named_in_consent=True,
 )
 
 
@@ -175,6 +184,14 @@ def _refusal(facts: DisclosureFacts, consent: ConsentFacts | None, today: dt.dat
 
 def test_a_disclosure_under_a_consent_in_effect_passes() -> None:
     check_disclosure(DISCLOSURE, SIGNED, today=D)
+
+
+def test_a_disclosure_under_consent_needs_the_recorders_word_that_the_consent_names_recipient_and_purpose() -> None:
+    error = _refusal(replace(DISCLOSURE, named_in_consent=False), SIGNED)
+    assert error.field == "named_in_consent" and "recipients and purpose written in it" in error.reason
+    # Not asked of an exception, which has no consent to compare with.
+    emergency = replace(DISCLOSURE, basis="medical_emergency", basis_note="Paramedics on scene", named_in_consent=False)
+    check_disclosure(emergency, None, today=D)
 
 
 def test_a_disclosure_on_the_revocation_day_is_refused() -> None:

@@ -45,8 +45,18 @@ def test_seed_writes_consents_and_disclosures_once() -> None:
     assert len(disclosures) >= 3
     assert {d.basis for d in disclosures} == {"consent", "medical_emergency"}
     for d in disclosures:  # every one is allowed by the rules
+        named = d.consent is not None
+        if d.consent is not None and d.consent.kind == "specific":  # the recipient is one the consent names
+            assert d.recipient in d.consent.recipients
         facts = DisclosureFacts(
-            d.basis, d.disclosed_on, d.includes_counseling_notes, d.recipient, d.information, d.purpose, d.basis_note
+            d.basis,
+            d.disclosed_on,
+            d.includes_counseling_notes,
+            d.recipient,
+            d.information,
+            d.purpose,
+            d.basis_note,
+            named,
         )
         check_disclosure(facts, d.consent, today=TODAY)
     names = " ".join(Disclosure.objects.values_list("recipient", flat=True))

@@ -173,6 +173,7 @@ def test_billing_records_a_disclosure_and_gets_the_cover_sheet(world: World, cli
         "purpose": "Payment",
         "disclosed_on": TODAY.isoformat(),
         "method": "secure_electronic",
+        "named_in_consent": "on",
     }
     response = client.post(f"/consents/{participant.pk}/disclosures/new/", data)
     made = Disclosure.objects.get()
@@ -228,6 +229,7 @@ def test_a_refused_disclosure_explains_why_and_saves_nothing(world: World, clien
         "purpose": "Care coordination",
         "disclosed_on": TODAY.isoformat(),
         "method": "fax",
+        "named_in_consent": "on",
     }
     response = client_for(world.clinician_a).post(f"/consents/{participant.pk}/disclosures/new/", data)
     assert response.status_code == 200
