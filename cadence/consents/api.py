@@ -21,7 +21,7 @@ from cadence.accounts.permissions import Capability, has_capability
 from cadence.accounts.request import staff_user
 from cadence.accounts.scope import out_of_scope
 from cadence.participants.models import Participant
-from cadence.participants.queries import get_participant_for
+from cadence.participants.queries import get_participant_for, participant_today
 
 from . import actions, queries
 from .fhir import consent_resource
@@ -180,7 +180,7 @@ def _disclosure_out(disclosure: Disclosure) -> dict[str, Any]:
 )
 def list_consents(request: HttpRequest, pk: int) -> Any:
     user, participant = _participant(request, pk, Capability.VIEW_PARTICIPANT)
-    today = queries.today_for(participant, timezone.now())
+    today = participant_today(participant, timezone.now())
     rows = [_consent_out(c, today) for c in queries.consents_of(participant)]
     queries.audit_read(user=user, participant=participant, summary="Read the Part 2 consents (API)")
     return rows
@@ -203,7 +203,7 @@ def create_consent(request: HttpRequest, pk: int, payload: ConsentIn) -> Any:
     }
     expiry_event = payload.expiry_event or ("" if payload.expires_on else defaults.get("expiry_event", ""))
     now = timezone.now()
-    today = queries.today_for(participant, now)
+    today = participant_today(participant, now)
     consent = actions.record_consent(
         participant=participant,
         kind=payload.kind,
@@ -226,7 +226,7 @@ def create_consent(request: HttpRequest, pk: int, payload: ConsentIn) -> Any:
 def revoke(request: HttpRequest, cpk: int, payload: RevokeIn) -> Any:
     user, consent = _consent(request, cpk, Capability.MANAGE_CONSENTS)
     now = timezone.now()
-    today = queries.today_for(consent.participant, now)
+    today = participant_today(consent.participant, now)
     row = actions.revoke_consent(
         consent=consent, revoked_on=payload.revoked_on, received=payload.received, by=user, at=now, today=today
     )
@@ -236,7 +236,7 @@ def revoke(request: HttpRequest, cpk: int, payload: RevokeIn) -> Any:
 @router.get("/{cpk}/fhir", response={200: dict[str, Any], 403: Errors, 404: Errors}, summary="As a FHIR R4 Consent")
 def fhir_consent(request: HttpRequest, cpk: int) -> Any:
     user, consent = _consent(request, cpk, Capability.VIEW_PARTICIPANT)
-    today = queries.today_for(consent.participant, timezone.now())
+    today = participant_today(consent.participant, timezone.now())
     queries.audit_read(user=user, participant=consent.participant, obj=consent, summary="Read a consent (FHIR)")
     return consent_resource(consent, today=today)
 
@@ -269,7 +269,7 @@ def create_disclosure(request: HttpRequest, pk: int, payload: DisclosureIn) -> A
     data = payload.dict(exclude={"consent_id"})
     try:
         disclosure = actions.record_disclosure(
-            participant=participant, consent=consent, by=user, at=now, today=queries.today_for(participant, now), **data
+            participant=participant, consent=consent, by=user, at=now, today=participant_today(participant, now), **data
         )
     except ConsentError as err:  # name the API's field, not the form's
         raise ConsentError("consent_id" if err.field == "consent" else err.field, err.reason) from err

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cadence.accounts.scope import out_of_scope
+from cadence.participants.queries import participant_today
 from cadence.portal.views import portal_participant
 from cadence.portal.wording import words as portal_words
 
@@ -32,7 +33,7 @@ def _page(request: HttpRequest, template: str, lang: str, **context: object) -> 
 @require_GET
 def consents_view(request: HttpRequest) -> HttpResponse:
     user, participant, lang = portal_participant(request)
-    today = queries.today_for(participant, timezone.now())
+    today = participant_today(participant, timezone.now())
     consents = [c for c in queries.consents_of(participant) if c.is_signed or c.sent_to_portal_at is not None]
     waiting = [c for c in consents if not c.is_signed]
     signed = [(c, c.status_on(today)) for c in consents if c.is_signed]
@@ -57,7 +58,7 @@ def sign_view(request: HttpRequest, cpk: int) -> HttpResponse:
         if form.is_valid():
             now = timezone.now()
             try:
-                actions.sign_on_portal(consent=consent, by=user, at=now, today=queries.today_for(participant, now))
+                actions.sign_on_portal(consent=consent, by=user, at=now, today=participant_today(participant, now))
             except ConsentError as err:
                 messages.error(request, err.reason)
             else:

@@ -7,6 +7,7 @@ or the portal's ``portal_participant()`` first, and audit their read with ``audi
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
@@ -15,10 +16,10 @@ from cadence.accounts.models import User
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
 from cadence.participants.models import Participant
-from cadence.participants.queries import current_episode, today_in
 
 from .models import Consent, Disclosure
-from .rules import Kind, Status, covering_consents
+from .rules import Kind, covering_consents
+from .rules import has_tpo_in_effect as has_tpo_in_effect_rule
 
 
 def consents_of(participant: Participant) -> QuerySet[Consent]:
@@ -39,19 +40,13 @@ def disclosures_of(participant: Participant) -> QuerySet[Disclosure]:
     )
 
 
-def today_for(participant: Participant, now: dt.datetime) -> dt.date:
-    """Today in the time zone of the participant's site (the server's date without an episode)."""
-    return today_in(current_episode(participant), now)
-
-
 def in_effect(participant: Participant, day: dt.date, *, counseling_notes: bool = False) -> list[Consent]:
     """The participant's consents that permit a disclosure on ``day``."""
     return covering_consents(list(consents_of(participant)), day, counseling_notes)
 
 
 def has_tpo_in_effect(participant: Participant, day: dt.date) -> bool:
-    signed = Consent.objects.filter(participant=participant, kind=Kind.TPO, signed_on__isnull=False)
-    return any(c.status_on(day) == Status.IN_EFFECT for c in signed)
+    return participant.pk not in without_tpo_in_effect([participant.pk], day)
 
 
 def without_tpo_in_effect(participant_ids: Iterable[int], day: dt.date) -> frozenset[int]:
@@ -59,8 +54,10 @@ def without_tpo_in_effect(participant_ids: Iterable[int], day: dt.date) -> froze
     would be a Part 2 disclosure without consent (one query whatever the number)."""
     wanted = set(participant_ids)
     signed = Consent.objects.filter(participant_id__in=wanted, kind=Kind.TPO, signed_on__isnull=False)
-    covered = {c.participant_id for c in signed if c.status_on(day) == Status.IN_EFFECT}
-    return frozenset(wanted - covered)
+    by_participant: dict[int, list[Consent]] = defaultdict(list)
+    for row in signed:
+        by_participant[row.participant_id].append(row)
+    return frozenset(pk for pk in wanted if not has_tpo_in_effect_rule(by_participant.get(pk, []), day))
 
 
 def awaiting_signature(participant: Participant) -> list[Consent]:

@@ -204,6 +204,11 @@ def status_on(consent: ConsentLike, day: dt.date) -> Status:
 C = TypeVar("C", bound=ConsentLike)
 
 
+def has_tpo_in_effect(consents: Iterable[ConsentLike], day: dt.date) -> bool:
+    """Whether one of the consents is a TPO consent in effect on ``day`` (what billing needs to send claims)."""
+    return any(c.kind == Kind.TPO and status_on(c, day) == Status.IN_EFFECT for c in consents)
+
+
 def permits(consent: ConsentLike, *, counseling_notes: bool) -> bool:
     """Whether the kind of consent allows this disclosure: counseling notes only under a counseling-notes
     consent; everything else under a TPO or specific consent."""

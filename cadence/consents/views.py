@@ -27,9 +27,9 @@ from cadence.accounts.request import staff_user
 from cadence.accounts.scope import out_of_scope
 from cadence.core.pdf import pdf_response
 from cadence.participants.models import Participant
-from cadence.participants.queries import get_participant_for
+from cadence.participants.queries import get_participant_for, participant_today
 
-from . import actions, queries
+from . import actions, queries, rules
 from .forms import AttestForm, ConsentForm, DisclosureForm, ExpiryEventForm, RevokeForm, initial_terms, put_error
 from .models import Consent, ConsentKind, Disclosure
 from .pdf import cover_context
@@ -67,7 +67,7 @@ def _page_url(participant_id: int) -> str:
 def participant_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant's consents (status today, what is missing from drafts) and accounting of disclosures."""
     user, participant = _participant(request, pk, Capability.VIEW_PARTICIPANT)
-    today = queries.today_for(participant, timezone.now())
+    today = participant_today(participant, timezone.now())
     consents = list(queries.consents_of(participant))
     disclosures = list(queries.disclosures_of(participant))
     queries.audit_read(user=user, participant=participant, summary="Read the Part 2 consents and disclosures")
@@ -77,7 +77,7 @@ def participant_view(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "rows": rows,
         "disclosures": disclosures,
-        "has_tpo": queries.has_tpo_in_effect(participant, today),
+        "has_tpo": rules.has_tpo_in_effect(consents, today),
         "can_manage": has_capability(user.role, Capability.MANAGE_CONSENTS),
         "can_disclose": has_capability(user.role, Capability.RECORD_DISCLOSURE),
         "kinds": ConsentKind.choices,
@@ -101,7 +101,7 @@ def new_consent_view(request: HttpRequest, pk: int) -> HttpResponse:
                 signed_on_paper=form.cleaned_data.get("signed_on_paper"),
                 by=user,
                 at=now,
-                today=queries.today_for(participant, now),
+                today=participant_today(participant, now),
                 **form.terms(),
             )
         except ConsentError as err:
@@ -139,7 +139,7 @@ def consent_view(request: HttpRequest, cpk: int) -> HttpResponse:
     """One consent: every element, its status today, and the forms that apply to it."""
     user, consent = _row(request, Consent, cpk, Capability.VIEW_PARTICIPANT)
     participant = consent.participant
-    today = queries.today_for(participant, timezone.now())
+    today = participant_today(participant, timezone.now())
     queries.audit_read(user=user, participant=participant, obj=consent, summary="Read a Part 2 consent")
     context = {
         "participant": participant,
@@ -169,7 +169,7 @@ def _consent_action(
         data = form.cleaned_data
     now = timezone.now()
     try:
-        call(consent=consent, by=user, at=now, today=queries.today_for(consent.participant, now), **data)
+        call(consent=consent, by=user, at=now, today=participant_today(consent.participant, now), **data)
     except ConsentError as err:
         messages.error(request, err.reason)
     else:
@@ -224,7 +224,7 @@ def new_disclosure_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a disclosure: under a consent covering that day, or a medical emergency or court order."""
     user, participant = _participant(request, pk, Capability.RECORD_DISCLOSURE)
     now = timezone.now()
-    today = queries.today_for(participant, now)
+    today = participant_today(participant, now)
     day, notes, consents = _offered(participant, request.POST, today)
     initial = {"disclosed_on": today, "basis": "consent"}
     # A posted consent that does not cover the disclosure reaches the rules, which say why it does not.
@@ -253,7 +253,7 @@ def new_disclosure_view(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_options_view(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the consent choices of the disclosure form for the day and counseling-notes flag chosen."""
     user, participant = _participant(request, pk, Capability.RECORD_DISCLOSURE)
-    today = queries.today_for(participant, timezone.now())
+    today = participant_today(participant, timezone.now())
     day, notes, consents = _offered(participant, request.GET, today)
     form = DisclosureForm(consents=consents, initial={"consent": request.GET.get("consent")})
     queries.audit_read(user=user, participant=participant, summary="Listed the consents covering a disclosure")

@@ -18,6 +18,7 @@ from cadence.accounts.models import STAFF_ROLES, User, hash_token
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
 from cadence.participants.models import Episode, EpisodeStatus, Participant
+from cadence.participants.queries import participant_today
 
 from . import alert_rules
 from .alert_rules import AlertKind, AlertSpec, PanelFact, Severity
@@ -47,7 +48,7 @@ from .models import (
     Source,
     Substance,
 )
-from .queries import episode_for_day, participant_today
+from .queries import episode_for_day
 from .rules import (
     CheckInValues,
     MeasurementError,

@@ -21,14 +21,14 @@ from ninja.responses import Status
 from cadence.accounts.models import User
 from cadence.accounts.request import staff_user
 from cadence.participants.models import Participant
-from cadence.participants.queries import audit_list, get_participant_for
+from cadence.participants.queries import audit_list, get_participant_for, participant_today
 
 from . import actions
 from .access import can_record_measures, can_view_measures, require_record_measures, require_view_measures
 from .instruments import INSTRUMENTS, SEXES, ScoringError, UnknownInstrumentError, describe, get_instrument
 from .instruments import score as score_answers
 from .models import ACTIVE_ALERT_STATUSES, Alert, CheckIn, DrugScreen, MeasureResult, Source
-from .queries import alerts_for, due_for_participant, get_alert_for, participant_today
+from .queries import alerts_for, due_for_participant, get_alert_for
 from .rules import CheckInValues, MeasurementError, PanelEntry, scoring_refusal
 
 router = Router(tags=["measures"])

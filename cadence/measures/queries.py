@@ -40,11 +40,6 @@ EPISODE_MARGIN_DAYS = 7
 # --- Days and episodes ---------------------------------------------------------------------------
 
 
-def participant_today(participant: Participant, at: dt.datetime) -> dt.date:
-    """Today's date at the site of the participant's current episode (UTC date when there is none)."""
-    return today_in(current_episode(participant), at)
-
-
 def episode_for_day(participant: Participant, day: dt.date) -> Episode | None:
     """The episode a result of ``day`` belongs to: the newest one whose span (admission or referral, from
     a week before, to a week after discharge) covers the day, an active one first; else the current one."""

@@ -22,14 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cadence.accounts.models import User
 from cadence.accounts.request import staff_user
 from cadence.participants.models import Participant
-from cadence.participants.queries import audit_list, current_episode, get_participant_for
+from cadence.participants.queries import audit_list, current_episode, get_participant_for, participant_today
 
 from . import actions
 from .access import can_invite_to_portal, can_record_measures, can_view_measures, require_record_measures
 from .forms import AcknowledgeForm, CloseAlertForm, DrugScreenForm, LinkForm, StaffMeasureForm
 from .instruments import INSTRUMENTS, SEXES, Instrument, ScoringError, describe, score_instrument
 from .models import MeasureResult
-from .queries import active_alerts_for, get_alert_for, participant_today
+from .queries import active_alerts_for, get_alert_for
 from .rules import MeasurementError
 from .trends import PERIOD_LABELS, trends_for
 

@@ -117,3 +117,8 @@ def today_in(episode: Episode | None, now: dt.datetime) -> dt.date:
     if episode is None:
         return now.date()
     return now.astimezone(episode.program.site.zone).date()
+
+
+def participant_today(participant: Participant, at: dt.datetime) -> dt.date:
+    """Today's date at the site of the participant's current episode (UTC date when there is none)."""
+    return today_in(current_episode(participant), at)

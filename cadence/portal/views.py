@@ -27,9 +27,9 @@ from cadence.measures import actions as measure_actions
 from cadence.measures.forms import ParticipantMeasureForm
 from cadence.measures.instruments import INSTRUMENTS, SEXES, Instrument, describe
 from cadence.measures.models import MeasureRequest, Source
-from cadence.measures.queries import participant_today
 from cadence.measures.rules import MeasurementError
 from cadence.participants.models import Participant
+from cadence.participants.queries import participant_today
 
 from . import actions
 from .forms import CheckInForm, LanguageForm
