@@ -18,6 +18,7 @@ from cadence.accounts.permissions import Capability, require
 from cadence.accounts.request import staff_user
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
+from cadence.measures.access import require_view_measures
 from cadence.participants.queries import audit_list, get_episode_for
 
 from . import queries
@@ -62,7 +63,7 @@ def program_summary(request: HttpRequest, program_id: int, period: Query[PeriodQ
 @router.get("/episodes/{episode_id}", response=dict[str, Any], summary="One episode's outcome on each measure")
 def episode_detail(request: HttpRequest, episode_id: int) -> dict[str, Any]:
     user = staff_user(request)
-    require(user, Capability.READ_CLINICAL_RECORD)
+    require_view_measures(user)  # the same people who read the participant's measure results
     episode = get_episode_for(user, episode_id)
     today = timezone.now().astimezone(episode.program.site.zone).date()
     outcome = queries.episode_outcomes(episode, today=today)
