@@ -64,8 +64,7 @@ def sign_view(request: HttpRequest, cpk: int) -> HttpResponse:
             else:
                 messages.success(request, words(lang)["signed_thanks"])
             return redirect("consents_portal:consents")
-    else:
-        queries.audit_read(
-            user=user, participant=participant, obj=consent, summary="Participant read a consent awaiting signature"
-        )
+    queries.audit_read(  # the page shows every element of the consent, on a first view or a refused POST
+        user=user, participant=participant, obj=consent, summary="Participant read a consent awaiting signature"
+    )
     return _page(request, "consents/portal_sign.html", lang, consent=consent, form=form)

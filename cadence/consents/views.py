@@ -230,10 +230,6 @@ def new_disclosure_view(request: HttpRequest, pk: int) -> HttpResponse:
     # A posted consent that does not cover the disclosure reaches the rules, which say why it does not.
     accepted = [c for c in queries.consents_of(participant) if c.is_signed] if request.method == "POST" else consents
     form = DisclosureForm(request.POST or None, consents=accepted, initial=initial)
-    if request.method == "GET":
-        queries.audit_read(
-            user=user, participant=participant, summary="Opened the disclosure form (consents in effect)"
-        )
     if request.method == "POST" and form.is_valid():
         try:
             disclosure = actions.record_disclosure(
@@ -245,6 +241,8 @@ def new_disclosure_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Disclosure recorded. Send the cover sheet with the records.")
             return redirect("consents:cover", disclosure.pk)
     form.offer(consents)
+    # Every rendering shows the consents in effect (a refused POST too): each is a read of the record.
+    queries.audit_read(user=user, participant=participant, summary="Opened the disclosure form (consents in effect)")
     context = {"participant": participant, "form": form, "consents": consents, "day": day, "notes": notes}
     return render(request, "consents/disclosure_form.html", context)
 

@@ -235,6 +235,10 @@ def test_a_refused_disclosure_explains_why_and_saves_nothing(world: World, clien
     assert response.status_code == 200
     assert "SUD counseling notes need their own consent" in response.content.decode()
     assert not Disclosure.objects.exists()
+    # The refused form shows the consents in effect again: that read is audited too.
+    read = _last_audit(world.clinician_a)
+    assert read.action == "view" and read.participant_id == participant.pk
+    assert read.summary.startswith("Opened the disclosure form")
 
 
 def test_clinician_of_another_site_gets_404_and_it_is_audited(world: World, client_for: ClientFor) -> None:
