@@ -19,7 +19,7 @@ from django.db import transaction
 from cadence.accounts.models import Role, User
 from cadence.audit.actions import record
 from cadence.audit.models import AuditAction
-from cadence.participants.models import OPEN_STATUSES, Episode
+from cadence.participants.models import OPEN_STATUSES, Episode, EpisodeStatus
 from cadence.participants.queries import today_in
 
 from . import actions
@@ -153,6 +153,26 @@ def seed_consents(*, now: dt.datetime, progress: Callable[[str], None] | None = 
             except ConsentError:
                 summary.skipped += 1  # the primary clinician's role or scope does not allow it
         _special_cases(specifics, now, summary)
+        # Participants discharged lately signed theirs at admission; it runs a year past their treatment, so
+        # their last claims can still go out.
+        discharged = (
+            Episode.objects.filter(
+                status=EpisodeStatus.DISCHARGED, admitted_on__isnull=False, primary_clinician__isnull=False
+            )
+            .exclude(participant_id__in=seen)
+            .select_related("participant__organization", "program__site", "primary_clinician")
+            .order_by("pk")
+        )
+        for episode in discharged:
+            if episode.participant_id in seen:
+                continue
+            seen.add(episode.participant_id)
+            assert episode.primary_clinician is not None  # noqa: S101
+            try:
+                _tpo(episode, episode.primary_clinician, today_in(episode, now))
+                summary.tpo += 1
+            except ConsentError:
+                summary.skipped += 1
         record(
             action=AuditAction.CREATE,
             actor=None,
