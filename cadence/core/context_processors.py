@@ -7,12 +7,15 @@ from django.http import HttpRequest
 
 from cadence.accounts.permissions import Capability, has_capability
 
+from .pdf import PART2_NOTICE
+
 
 def cadence(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     role = getattr(user, "role", "") if user is not None and user.is_authenticated else ""
     return {
         "session_timeout_minutes": settings.CADENCE_SESSION_TIMEOUT_MINUTES,
+        "part2_notice": PART2_NOTICE,  # every page's footer, like every PDF's (DOMAIN.md section 6)
         "can_view_audit": has_capability(role, Capability.VIEW_AUDIT),
         "can_see_outcomes": has_capability(role, Capability.VIEW_OUTCOMES),
         "can_register": has_capability(role, Capability.REGISTER_PARTICIPANT),

@@ -201,3 +201,10 @@ def test_every_role_gets_a_home(world: World, client_for: ClientFor, persona: st
     caseload(world)
 
     assert client_for(getattr(world, persona)).get("/").status_code == 200
+
+
+def test_every_staff_page_carries_the_part2_notice_in_its_footer(world: World, client_for: ClientFor) -> None:
+    footer = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+    for url in ("/", "/participants/"):
+        html = client_for(world.clinician_a).get(url).content.decode()
+        assert footer in html.split("<footer", 1)[1]
