@@ -72,6 +72,7 @@ def _register_routers() -> None:
     from cadence.accounts.api import router as staff_router
     from cadence.attendance.api import router as attendance_router
     from cadence.consents.api import router as consents_router
+    from cadence.interop.api import router as fhir_router
     from cadence.measures.api import router as measures_router
     from cadence.notes.api import router as notes_router
     from cadence.outcomes.api import router as outcomes_router
@@ -94,6 +95,7 @@ def _register_routers() -> None:
     api.add_router("/safety-plans", safetyplans_router)
     api.add_router("/consents", consents_router)
     api.add_router("/outcomes", outcomes_router)
+    api.add_router("/fhir", fhir_router)
 
 
 _register_routers()

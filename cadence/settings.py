@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cadence.safetyplans",
     "cadence.consents",
     "cadence.outcomes",
+    "cadence.interop",
     "cadence.portal",
 ]
 
@@ -238,6 +239,7 @@ CADENCE_CHART_PANELS: list[str] = [
     "cadence.safetyplans.cards.safety_plan_panel",
     "cadence.consents.cards.consent_banner",
     "cadence.consents.cards.consents_link_panel",
+    "cadence.interop.cards.fhir_export_link_panel",
 ]
 
 # Crisis events: a high-severity event unacknowledged this long escalates to the on-call clinician, and

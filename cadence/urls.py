@@ -20,6 +20,7 @@ urlpatterns = [
     path("safety-plans/", include("cadence.safetyplans.urls")),
     path("consents/", include("cadence.consents.urls")),
     path("outcomes/", include("cadence.outcomes.urls")),
+    path("interop/", include("cadence.interop.urls")),
     path("me/help/", include("cadence.safety.portal_urls")),
     path("me/safety-plan/", include("cadence.safetyplans.portal_urls")),
     path("me/plan/", include("cadence.plans.portal_urls")),

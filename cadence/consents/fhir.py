@@ -62,7 +62,7 @@ def consent_resource(consent: Consent, *, today: dt.date) -> dict[str, Any]:
         provision["purpose"] = PURPOSES[Kind(consent.kind)]
     resource: dict[str, Any] = {
         "resourceType": "Consent",
-        "id": str(consent.pk),
+        "id": f"consent-{consent.pk}",  # the same id in the FHIR export's bundle (cadence.interop)
         "meta": {"security": SECURITY_LABELS},
         "status": FHIR_STATUS[status],
         "scope": {"coding": [{"system": CONSENT_SCOPE, "code": "patient-privacy", "display": "Privacy Consent"}]},

@@ -152,7 +152,7 @@ def test_fhir_consent_shape(world: World, api_for: ApiFor) -> None:
     response = api_for(world.clinician_a).get(f"{BASE}/{row.pk}/fhir")
     assert response.status_code == 200
     resource = response.json()
-    assert resource["resourceType"] == "Consent" and resource["id"] == str(row.pk)
+    assert resource["resourceType"] == "Consent" and resource["id"] == f"consent-{row.pk}"
     assert resource["status"] == "active"
     assert resource["patient"] == {"reference": f"Patient/{participant.pk}"}
     assert resource["dateTime"] == "2026-11-22"

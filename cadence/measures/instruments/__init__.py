@@ -29,7 +29,7 @@ from .model import (
     Text,
 )
 from .registry import INSTRUMENTS, describe, get_instrument
-from .scoring import SEXES, score, score_instrument, validate_answers
+from .scoring import SEXES, missing_items, score, score_instrument, validate_answers
 from .settings import (
     DEFAULT_CHANGE_RULES,
     DEFAULT_PCL5_CUTOFF,
@@ -39,6 +39,7 @@ from .settings import (
 )
 
 __all__ = [
+    "missing_items",
     "CATEGORY_LABELS",
     "DEFAULT_CHANGE_RULES",
     "DEFAULT_PCL5_CUTOFF",

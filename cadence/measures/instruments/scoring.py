@@ -197,3 +197,16 @@ def score(
     missing/unknown ``sex`` where it is required.
     """
     return score_instrument(get_instrument(code), answers, sex=sex, settings=settings)
+
+
+def missing_items(instrument: Instrument, answers: Sequence[Answer]) -> list[str]:
+    """Fields of the items that were asked (skip logic followed) but have no answer: a result with any is
+    incomplete, and is never scored as if they were 0 (DOMAIN.md section 4)."""
+    answered: dict[str, Answer] = {}
+    missing = []
+    for position, item in enumerate(instrument.items):
+        answer = answers[position] if position < len(answers) else None
+        answered[item.field] = answer
+        if answer is None and instrument.is_asked(item, answered):
+            missing.append(item.field)
+    return missing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cadence.measures.instruments import Answer, ScoringError, days_category, get_instrument, score
+from cadence.measures.instruments import Answer, ScoringError, days_category, get_instrument, missing_items, score
 from cadence.measures.instruments.bam import BAM_PROTECTIVE_ITEMS, BAM_RISK_ITEMS, BAM_USE_ITEMS
 
 from .test_scoring_support import bam_answers
@@ -226,3 +226,14 @@ def test_bam_answer_list_has_23_entries_with_item_7_flattened() -> None:
     assert numbers == ["1", "2", "3", "4", "5", "6", "7A", "7B", "7C", "7D", "7E", "7F", "7G"] + [
         str(n) for n in range(8, 18)
     ]
+
+
+def test_skipped_items_of_the_cssrs_are_not_missing() -> None:
+    cssrs = get_instrument("cssrs")
+    assert missing_items(cssrs, [True, False, None, None, None, False, None]) == []
+    assert missing_items(cssrs, [True, True, None, False, False, False, None]) == ["cssrs_3"]
+
+
+def test_a_short_answer_list_misses_the_items_at_its_end() -> None:
+    assert missing_items(get_instrument("phq2"), [1]) == ["phq2_2"]
+    assert missing_items(get_instrument("phq2"), [0, 0]) == []
