@@ -17,10 +17,8 @@ from django.views.decorators.http import require_GET
 from cadence.accounts.models import User
 from cadence.accounts.permissions import Capability, require
 from cadence.accounts.request import staff_user
-from cadence.audit.actions import record
-from cadence.audit.models import AuditAction
 from cadence.participants.models import Participant
-from cadence.participants.queries import get_participant_for
+from cadence.participants.queries import audit_view_of, get_participant_for
 
 from .actions import export_record
 from .api import base_url, fhir_response
@@ -29,16 +27,10 @@ from .fhir import FHIR_VERSION
 
 def _participant(request: HttpRequest, pk: int, *, audit_view: bool) -> tuple[User, Participant]:
     user = staff_user(request)
-    participant = get_participant_for(user, pk, audit_view=False)
+    participant = get_participant_for(user, pk, audit_view=False)  # 404 (audited) before the role's 403
     require(user, Capability.READ_CLINICAL_RECORD)
     if audit_view:
-        record(
-            action=AuditAction.VIEW,
-            actor=user,
-            obj=participant,
-            participant_id=participant.pk,
-            summary="Opened the FHIR export page",
-        )
+        audit_view_of(user, participant, "Opened the FHIR export page")
     return user, participant
 
 

@@ -35,14 +35,13 @@ def get_participant_for(user: User, pk: int, *, audit_view: bool = True, purpose
         exists = Participant.objects.filter(pk=pk).exists()
         raise _deny(user, "participants.participant", pk, pk if exists else None)
     if audit_view:
-        record(
-            action=AuditAction.VIEW,
-            actor=user,
-            obj=participant,
-            participant_id=participant.pk,
-            summary=purpose or "Viewed participant record",
-        )
+        audit_view_of(user, participant, purpose or "Viewed participant record")
     return participant
+
+
+def audit_view_of(user: User, participant: Participant, summary: str) -> None:
+    """Record that ``user`` read ``participant``'s record (``summary`` says what)."""
+    record(action=AuditAction.VIEW, actor=user, obj=participant, participant_id=participant.pk, summary=summary)
 
 
 def get_episode_for(user: User, pk: int) -> Episode:
