@@ -63,7 +63,7 @@ def consent_resource(consent: Consent, *, today: dt.date) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Consent",
         "id": f"consent-{consent.pk}",  # the same id in the FHIR export's bundle (cadence.interop)
-        "meta": {"security": SECURITY_LABELS},
+        "meta": {"security": [dict(label) for label in SECURITY_LABELS]},  # a copy: callers may add to it
         "status": FHIR_STATUS[status],
         "scope": {"coding": [{"system": CONSENT_SCOPE, "code": "patient-privacy", "display": "Privacy Consent"}]},
         "category": [

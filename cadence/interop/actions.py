@@ -24,7 +24,7 @@ def export_record(
     """The participant's record as a FHIR R4 ``collection`` Bundle, and one EXPORT audit entry naming the
     participant, the channel ("api" or "download") and how many resources of each type left Cadence.
     Access is the caller's job (``get_participant_for`` and READ_CLINICAL_RECORD)."""
-    resources = record_resources(gather_record(participant, now=at))
+    resources = record_resources(gather_record(participant, user=by, now=at))
     counts = resource_counts(resources)
     record(
         action=AuditAction.EXPORT,

@@ -18,6 +18,7 @@ from typing import Any
 
 from cadence.consents.fhir import ACT_CODE, SECURITY_LABELS, consent_resource
 from cadence.consents.models import Consent
+from cadence.core.pdf import PART2_NOTICE
 from cadence.measures.instruments import ItemKind, get_instrument, missing_items
 from cadence.measures.instruments.model import Answer
 
@@ -104,6 +105,7 @@ class PlanData:
     episode_id: int
     episode_discharge_reason: int | None
     signed_at: dt.datetime
+    signed_on: dt.date  # the signature's day at the plan's site
     snapshot: dict[str, Any]
 
 
@@ -174,6 +176,8 @@ def patient_resource(patient: PatientData) -> dict[str, Any]:
                 "assigner": {"display": patient.organization},
             }
         ],
+        # The Part 2 notice travels in words as well as in the labels (DOMAIN.md section 6).
+        text={"status": "additional", "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{PART2_NOTICE}</p></div>'},
         active=True,
         name=names,
         birthDate=patient.date_of_birth.isoformat(),
@@ -393,7 +397,7 @@ def plan_resources(plan: PlanData, *, patient_id: int) -> list[dict[str, Any]]:
         intent="plan",
         title=f"Treatment plan (signed revision {plan.revision})",
         subject=_patient_ref(patient_id),
-        period={"start": plan.signed_at.date().isoformat()},
+        period={"start": plan.signed_on.isoformat()},
         created=_instant(plan.signed_at),
         addresses=[{"display": _problem_display(p)} for p in snapshot.get("problems", [])],
         goal=[{"reference": f"Goal/{g['id']}"} for g in goals],

@@ -1,13 +1,19 @@
 """Gather one participant's record for the FHIR export, in a fixed number of queries whatever the number of
 episodes, sessions, results, flags or consents.
 
-No access check here: callers fetch the participant through ``get_participant_for`` first.
+Callers fetch the participant through ``get_participant_for`` first; what belongs to a program (episodes,
+attended sessions, measure results recorded against an episode, treatment plans) is limited here to the
+programs ``user`` may see, as every page does (a plan of another program is a 404 on its own page).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
+
+from cadence.accounts.models import User
+from cadence.accounts.scope import visible_programs
 from cadence.attendance.models import Attendance, AttendanceStatus
 from cadence.consents.queries import consents_of
 from cadence.measures.models import MeasureResult
@@ -20,10 +26,12 @@ from cadence.safety.models import RiskFlag
 from .fhir import EncounterData, EpisodeData, FlagData, MeasureData, PatientData, PlanData, Record
 
 
-def gather_record(participant: Participant, *, now: dt.datetime) -> Record:
+def gather_record(participant: Participant, *, user: User, now: dt.datetime) -> Record:
     """Everything the export maps: demographics, episodes, attended sessions (PRESENT marks), measure
     results, the current signed revision of each treatment plan (its snapshot; drafts never), risk flags
-    and consents. ``now`` gives "today" at the participant's site (consent status)."""
+    and signed consents (drafts never leave). ``now`` gives "today" at the participant's site (consent
+    status)."""
+    visible = visible_programs(user)
     organization = Organization.objects.only("name").get(pk=participant.organization_id).name
     patient = PatientData(
         id=participant.pk,
@@ -50,10 +58,14 @@ def gather_record(participant: Participant, *, now: dt.datetime) -> Record:
             level_name=e.level_of_care.name if e.level_of_care else "",
             organization=organization,
         )
-        for e in participant.episodes.select_related("level_of_care").order_by("referred_on", "pk")
+        for e in participant.episodes.filter(program__in=visible)
+        .select_related("level_of_care")
+        .order_by("referred_on", "pk")
     ]
     attended = (
-        Attendance.objects.filter(participant=participant, status=AttendanceStatus.PRESENT)
+        Attendance.objects.filter(
+            participant=participant, status=AttendanceStatus.PRESENT, episode__program__in=visible
+        )
         .select_related("session__service_type")
         .order_by("session__starts_at", "pk")
     )
@@ -79,11 +91,15 @@ def gather_record(participant: Participant, *, now: dt.datetime) -> Record:
             administered_at=m.administered_at,
             language=m.language,
         )
-        for m in MeasureResult.objects.filter(participant=participant).order_by("administered_at", "pk")
+        for m in MeasureResult.objects.filter(participant=participant)
+        .filter(Q(episode__isnull=True) | Q(episode__program__in=visible))
+        .order_by("administered_at", "pk")
     ]
     revisions = (
-        PlanRevision.objects.filter(plan__participant=participant, status=RevisionStatus.CURRENT)
-        .select_related("plan__episode")
+        PlanRevision.objects.filter(
+            plan__participant=participant, status=RevisionStatus.CURRENT, plan__episode__program__in=visible
+        )
+        .select_related("plan__episode__program__site")
         .order_by("plan__created_at", "plan_id")
     )
     plans = [
@@ -94,6 +110,7 @@ def gather_record(participant: Participant, *, now: dt.datetime) -> Record:
             episode_id=r.plan.episode_id,
             episode_discharge_reason=r.plan.episode.discharge_reason,
             signed_at=r.clinician_signed_at,
+            signed_on=r.clinician_signed_at.astimezone(r.plan.episode.program.site.zone).date(),
             snapshot=r.snapshot,
         )
         for r in revisions
@@ -103,7 +120,7 @@ def gather_record(participant: Participant, *, now: dt.datetime) -> Record:
         FlagData(id=f.pk, kind=f.kind, kind_label=f.get_kind_display(), raised_at=f.raised_at, cleared_at=f.cleared_at)
         for f in RiskFlag.objects.filter(participant=participant).order_by("raised_at", "pk")
     ]
-    consents = list(consents_of(participant).order_by("created_at", "pk"))
+    consents = list(consents_of(participant).filter(signed_on__isnull=False).order_by("created_at", "pk"))
     return Record(
         patient=patient,
         today=participant_today(participant, now),

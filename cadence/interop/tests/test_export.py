@@ -19,7 +19,7 @@ from cadence.audit.models import AuditAction, AuditEntry
 from cadence.interop.actions import export_record
 from cadence.testing.personas import NOW, World
 
-from .helpers import DRAFT_GOAL, build_chart
+from .helpers import DRAFT_GOAL, build_chart, incomplete_phq9
 
 pytestmark = pytest.mark.django_db
 BASE = "https://cadence.example.org/api/v1/fhir/"
@@ -227,8 +227,44 @@ def _count_queries(world: World, **chart: Any) -> int:
 def test_query_count_does_not_grow_with_sessions_and_results(world: World) -> None:
     few = _count_queries(world, sessions=1, results=1)
     many = _count_queries(world, sessions=6, results=5)
-    assert few == many
-    assert few <= 20
+    assert few == many == 15
+
+
+def test_only_what_the_user_may_see_leaves_and_never_an_unsigned_consent(world: World) -> None:
+    from cadence.consents.tests.helpers import consent
+    from cadence.plans import actions as plans
+
+    chart = build_chart(world)
+    # An episode in site B's program, with a signed plan and a result recorded against it.
+    other = world.episode(
+        participant=chart.participant, program=world.iop_b, track=world.morning_b, primary_clinician=world.clinician_b
+    )
+    by, at = world.clinician_b, NOW - dt.timedelta(days=3)
+    plan = plans.create_plan(episode=other, by=by, at=at)
+    problem = plans.add_problem(plan=plan, text="SITE B problem", asam_dimension="5", by=by, at=at)
+    goal = plans.add_goal(problem=problem, text="Site B goal", by=by, at=at)
+    plans.add_objective(goal=goal, text="Attend 3 groups a week", target_on=dt.date(2026, 12, 15), by=by, at=at)
+    plans.sign_as_clinician(plan=plan, by=by, at=at)
+    result = incomplete_phq9(chart.participant, other, by)
+    consent(world, chart.participant, "specific", signed_on=None, recipients="Dr Unsigned Draft Recipient")
+
+    bundle = export_record(participant=chart.participant, by=world.clinician_a, at=NOW, base_url=BASE, channel="api")
+    text = json.dumps(bundle)
+    ids = {r["id"] for r in _resources(bundle)}
+    assert f"episode-{other.pk}" not in ids and f"careplan-{plan.pk}" not in ids and f"measure-{result.pk}" not in ids
+    assert "SITE B" not in text and "Site B goal" not in text
+    assert "Dr Unsigned Draft Recipient" not in text
+    assert [c["status"] for c in _resources(bundle, "Consent")] == ["active"]
+    # Site B's clinician sees that episode and its plan (and not site A's).
+    theirs = export_record(participant=chart.participant, by=by, at=NOW, base_url=BASE, channel="api")
+    theirs_ids = {r["id"] for r in _resources(theirs)}
+    assert f"careplan-{plan.pk}" in theirs_ids and f"episode-{chart.episode.pk}" not in theirs_ids
+
+
+def test_the_patient_carries_the_part2_notice_in_words(world: World) -> None:
+    _chart, bundle = _export(world)
+    (patient,) = _resources(bundle, "Patient")
+    assert "42 CFR part 2 prohibits unauthorized use or disclosure of these records." in patient["text"]["div"]
 
 
 def test_the_time_zone_of_instants_is_utc(world: World) -> None:

@@ -86,6 +86,7 @@ def _plan(status: str, reason: int | None) -> fhir.PlanData:
         episode_id=12,
         episode_discharge_reason=reason,
         signed_at=AT,
+        signed_on=AT.date(),
         snapshot=snapshot,
     )
 
