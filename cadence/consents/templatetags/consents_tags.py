@@ -1,14 +1,20 @@
-"""Template tags of the consents app: ``{% part2_notice %}`` prints the 42 CFR Part 2 notice verbatim."""
+"""Template filters of the consents app's portal pages: a consent's kind and status in the participant's
+language, from the page's ``cw`` phrases (``consents.wording.words``)."""
 
 from __future__ import annotations
 
 from django import template
 
-from cadence.consents.wording import PART2_NOTICE
-
 register = template.Library()
 
 
-@register.simple_tag
-def part2_notice() -> str:
-    return PART2_NOTICE
+@register.filter
+def kind_in(kind: str, phrases: dict[str, str]) -> str:
+    """``{{ consent.kind|kind_in:cw }}``: "Treatment, payment and operations"... in the page's language."""
+    return phrases.get(f"kind_{kind}", kind)
+
+
+@register.filter
+def status_in(status: str, phrases: dict[str, str]) -> str:
+    """``{{ status|status_in:cw }}``: "In effect" / "Vigente"... in the page's language."""
+    return phrases.get(f"status_{status}", status)
